@@ -1,0 +1,99 @@
+#include "reaper.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <sys/epoll.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <vector>
+
+#include "env_channel.h"
+
+namespace tethered {
+
+uint32_t Reaper::Watch(pid_t pid, int pidfd, uint64_t env_id) {
+  // Runs on the spawner thread.
+  std::lock_guard<std::mutex> lock(mu_);
+  uint32_t id;
+  do {
+    id = next_id_++;
+  } while (id == 0 || children_.count(id) != 0);
+  if (pidfd >= 0) {
+    struct epoll_event ev = {};
+    ev.events = EPOLLIN;
+    ev.data.u64 = id;
+    if (epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, pidfd, &ev) != 0) {
+      close(pidfd);  // cannot watch it: fall back to polling this child
+      pidfd = -1;
+    }
+  }
+  if (pidfd < 0) ++polled_count_;
+  children_.emplace(id, Child{pid, pidfd, env_id});
+  return id;
+}
+
+bool Reaper::TryReapLocked(std::unordered_map<uint32_t, Child>::iterator it) {
+  // Runs on the spawner thread with mu_ held.
+  siginfo_t info = {};
+  int r;
+  do {
+    r = waitid(P_PID, static_cast<id_t>(it->second.pid), &info, WEXITED | WNOHANG);
+  } while (r != 0 && errno == EINTR);
+  int exit_code = 0;
+  int term_signal = 0;
+  if (r == 0) {
+    if (info.si_pid == 0) return false;  // still running
+    if (info.si_code == CLD_EXITED) {
+      exit_code = info.si_status;
+    } else {
+      term_signal = info.si_status;
+    }
+  }
+  // r != 0 (ECHILD): someone else reaped our child with a wildcard wait; its status is lost.
+  // Report a plain exit so the ChildProcess still closes.
+  if (it->second.pidfd >= 0) {
+    close(it->second.pidfd);  // also removes it from the epoll set
+  } else {
+    --polled_count_;
+  }
+  const uint64_t env_id = it->second.env_id;
+  const uint32_t id = it->first;
+  children_.erase(it);
+  EnvRouter::Get().Post(env_id, ChildEvent{EventKind::kExit, id, exit_code, term_signal, 0});
+  return true;
+}
+
+void Reaper::OnPidfdReadable(uint32_t id) {
+  // Runs on the spawner thread.
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = children_.find(id);
+  if (it != children_.end()) TryReapLocked(it);
+}
+
+int Reaper::PollWithoutPidfd() {
+  // Runs on the spawner thread.
+  std::lock_guard<std::mutex> lock(mu_);
+  std::vector<uint32_t> polled;
+  for (const auto& entry : children_) {
+    if (entry.second.pidfd < 0) polled.push_back(entry.first);
+  }
+  int reaped = 0;
+  for (uint32_t id : polled) {
+    if (TryReapLocked(children_.find(id))) ++reaped;
+  }
+  return reaped;
+}
+
+int Reaper::Kill(uint32_t id, int sig) {
+  // Runs on a JS thread.
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = children_.find(id);
+  if (it == children_.end()) return -ESRCH;
+  long r = it->second.pidfd >= 0 ? syscall(SYS_pidfd_send_signal, it->second.pidfd, sig, nullptr, 0)
+                                 : kill(it->second.pid, sig);
+  return r == 0 ? 0 : -errno;
+}
+
+}  // namespace tethered

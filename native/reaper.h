@@ -1,0 +1,50 @@
+// Watches live children, reaps them by pid (never a wildcard wait), delivers their exits.
+#ifndef TETHERED_REAPER_H_
+#define TETHERED_REAPER_H_
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <mutex>
+#include <unordered_map>
+
+namespace tethered {
+
+class Reaper {
+ public:
+  // Runs on the spawner thread. `epoll_fd` is the spawner loop's epoll instance.
+  explicit Reaper(int epoll_fd) : epoll_fd_(epoll_fd) {}
+
+  // Runs on the spawner thread. Takes ownership of `pidfd` (-1 without pidfd support) and starts
+  // watching the child; returns its id (never 0). Exits go to `env_id`.
+  uint32_t Watch(pid_t pid, int pidfd, uint64_t env_id);
+  // Runs on the spawner thread. The pidfd of child `id` became readable.
+  void OnPidfdReadable(uint32_t id);
+  // Runs on the spawner thread. Polls children that have no pidfd; returns how many were reaped.
+  int PollWithoutPidfd();
+  // Runs on the spawner thread. Number of live children that can only be polled.
+  int PolledCount() const { return polled_count_; }
+
+  // Runs on any JS thread. Signals child `id`: 0 or -errno (-ESRCH once it has been reaped).
+  [[nodiscard]] int Kill(uint32_t id, int sig);
+
+ private:
+  struct Child {
+    pid_t pid;
+    int pidfd;
+    uint64_t env_id;
+  };
+
+  // Runs on the spawner thread with mu_ held. Reaps child `id` if it has exited.
+  bool TryReapLocked(std::unordered_map<uint32_t, Child>::iterator it);
+
+  const int epoll_fd_;
+  std::mutex mu_;  // guards children_: Kill() must never signal a reaped pid
+  std::unordered_map<uint32_t, Child> children_;
+  uint32_t next_id_ = 1;
+  int polled_count_ = 0;
+};
+
+}  // namespace tethered
+
+#endif  // TETHERED_REAPER_H_

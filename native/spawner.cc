@@ -1,0 +1,367 @@
+#include "spawner.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "env_channel.h"
+#include "launch.h"
+#include "reaper.h"
+
+#ifndef CLONE_PIDFD
+#define CLONE_PIDFD 0x00001000
+#endif
+
+namespace tethered {
+namespace {
+
+constexpr size_t kStackSize = 64 * 1024;
+constexpr int kMaxPollMs = 50;
+constexpr uint64_t kWakeTag = 0;  // epoll tag of the wake eventfd; child ids are never 0
+
+unsigned EnvUnsigned(const char* name) {
+  const char* value = getenv(name);
+  return value == nullptr ? 0 : static_cast<unsigned>(strtoul(value, nullptr, 10));
+}
+
+// Runs on the spawner thread. The directories execvp would search, from the child's env.
+std::vector<std::string> PathCandidates(const std::string& file,
+                                        const std::vector<std::string>& env) {
+  if (file.find('/') != std::string::npos) return {file};
+  const char* path = "/bin:/usr/bin";  // glibc's default when the environment has no PATH
+  for (const auto& pair : env) {
+    if (pair.compare(0, 5, "PATH=") == 0) {
+      path = pair.c_str() + 5;
+      break;
+    }
+  }
+  std::vector<std::string> candidates;
+  const char* start = path;
+  for (;;) {
+    const char* end = strchr(start, ':');
+    size_t len = end == nullptr ? strlen(start) : static_cast<size_t>(end - start);
+    if (len == 0) {
+      candidates.push_back(file);  // an empty entry means the current directory
+    } else {
+      std::string candidate(start, len);
+      candidate += '/';
+      candidate += file;
+      candidates.push_back(std::move(candidate));
+    }
+    if (end == nullptr) break;
+    start = end + 1;
+  }
+  return candidates;
+}
+
+std::vector<const char*> CStrings(const std::vector<std::string>& strings) {
+  std::vector<const char*> out;
+  out.reserve(strings.size() + 1);
+  for (const auto& s : strings) out.push_back(s.c_str());
+  out.push_back(nullptr);
+  return out;
+}
+
+}  // namespace
+
+Spawner& Spawner::Get() {
+  static Spawner& spawner = *new Spawner;  // leaked on purpose: its thread never exits
+  return spawner;
+}
+
+int Spawner::EnsureStarted() {
+  // Runs on a JS thread, with mu_ held by the caller.
+  if (started_) return 0;
+  force_no_pidfd_ = EnvUnsigned("TETHERED_NO_PIDFD") != 0;
+  test_pause_ms_ = EnvUnsigned("TETHERED_TEST_PAUSE_BEFORE_PRCTL_MS");
+  if (EnvUnsigned("TETHERED_TEST_FAIL_THREAD_START") != 0) return -EAGAIN;
+
+  UniqueFd epoll_fd(epoll_create1(EPOLL_CLOEXEC));
+  if (!epoll_fd.Valid()) return -errno;
+  UniqueFd wake_fd(eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));
+  if (!wake_fd.Valid()) return -errno;
+  struct epoll_event ev = {};
+  ev.events = EPOLLIN;
+  ev.data.u64 = kWakeTag;
+  if (epoll_ctl(epoll_fd.Get(), EPOLL_CTL_ADD, wake_fd.Get(), &ev) != 0) return -errno;
+
+  if (force_no_pidfd_) {
+    facts_.pidfd_fallback_reason = "TETHERED_NO_PIDFD=1 forces polling by pid";
+  } else {
+    long probe = syscall(SYS_pidfd_open, getpid(), 0);
+    if (probe >= 0) {
+      close(static_cast<int>(probe));
+    } else {
+      facts_.pidfd_fallback_reason = "pidfd_open is not available (Linux < 5.3)";
+      force_no_pidfd_ = true;
+    }
+  }
+
+  epoll_fd_ = epoll_fd.Get();
+  wake_fd_ = wake_fd.Get();
+  reaper_ = new Reaper(epoll_fd_);
+
+  // The thread starts with every signal blocked, so no signal handler ever runs on it (or on a
+  // child that shares its memory), and it never takes a process-directed signal.
+  sigset_t all, previous;
+  sigfillset(&all);
+  pthread_sigmask(SIG_SETMASK, &all, &previous);
+  pthread_attr_t attr;
+  pthread_attr_init(&attr);
+  pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+  pthread_t thread;
+  int err = pthread_create(&thread, &attr, &Spawner::ThreadMain, this);
+  pthread_attr_destroy(&attr);
+  pthread_sigmask(SIG_SETMASK, &previous, nullptr);
+  if (err != 0) {
+    delete reaper_;
+    reaper_ = nullptr;
+    epoll_fd_ = wake_fd_ = -1;
+    return -err;  // the UniqueFds close both descriptors
+  }
+  (void)epoll_fd.Release();
+  (void)wake_fd.Release();
+  facts_.started = true;
+  facts_.clone_vfork = true;
+  facts_.pidfd = !force_no_pidfd_;
+  started_ = true;
+  return 0;
+}
+
+void* Spawner::ThreadMain(void* self) {
+  // Runs on the spawner thread; never calls Node-API.
+  pthread_setname_np(pthread_self(), "tethered-spawn");
+  static_cast<Spawner*>(self)->Loop();
+  return nullptr;
+}
+
+int Spawner::Enqueue(SpawnRequest* request) {
+  // Runs on a JS thread.
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    int err = EnsureStarted();
+    if (err != 0) return err;
+    queue_.push_back(request);
+  }
+  const uint64_t one = 1;
+  ssize_t written = write(wake_fd_, &one, sizeof(one));
+  (void)written;  // EAGAIN only when the counter is saturated: the thread is awake anyway
+  return 0;
+}
+
+int Spawner::SpawnSync(SpawnRequest* request) {
+  // Runs on a JS thread.
+  int err = Enqueue(request);
+  if (err != 0) return err;
+  std::unique_lock<std::mutex> lock(request->done_mu);
+  request->done_cv.wait(lock, [request] { return request->done; });
+  return request->result;
+}
+
+int Spawner::SpawnAsync(std::unique_ptr<SpawnRequest> request) {
+  // Runs on a JS thread.
+  request->async = true;
+  int err = Enqueue(request.get());
+  if (err != 0) return err;
+  (void)request.release();  // owned by the queue now; Complete() deletes it
+  return 0;
+}
+
+int Spawner::Kill(uint32_t child_id, int sig) {
+  // Runs on a JS thread.
+  Reaper* reaper;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    reaper = reaper_;
+  }
+  return reaper == nullptr ? -ESRCH : reaper->Kill(child_id, sig);
+}
+
+SpawnerFacts Spawner::Facts() {
+  // Runs on a JS thread.
+  std::lock_guard<std::mutex> lock(mu_);
+  if (!started_) {
+    int err = EnsureStarted();
+    (void)err;  // facts_.started stays false and says so
+  }
+  return facts_;
+}
+
+void Spawner::Loop() {
+  // Runs on the spawner thread; never calls Node-API (except thread-safe function wake-ups).
+  struct epoll_event events[64];
+  int poll_ms = 1;
+  for (;;) {
+    const int timeout = reaper_->PolledCount() > 0 ? poll_ms : -1;
+    int n = epoll_wait(epoll_fd_, events, 64, timeout);
+    if (n < 0) n = 0;  // EINTR cannot happen with every signal blocked; treat as a tick
+    for (int i = 0; i < n; ++i) {
+      if (events[i].data.u64 == kWakeTag) {
+        uint64_t count;
+        ssize_t got = read(wake_fd_, &count, sizeof(count));
+        (void)got;
+        DrainQueue();
+        poll_ms = 1;
+      } else {
+        reaper_->OnPidfdReadable(static_cast<uint32_t>(events[i].data.u64));
+      }
+    }
+    if (reaper_->PolledCount() > 0) {
+      // Without pidfds there is no exit notification we may use: poll our own pids, backing off
+      // while nothing exits.
+      poll_ms = reaper_->PollWithoutPidfd() > 0
+                    ? 1
+                    : (poll_ms * 2 > kMaxPollMs ? kMaxPollMs : poll_ms * 2);
+    }
+  }
+}
+
+void Spawner::DrainQueue() {
+  // Runs on the spawner thread.
+  std::deque<SpawnRequest*> batch;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    batch.swap(queue_);
+  }
+  for (SpawnRequest* request : batch) {
+    Launch(request);
+    Complete(request);
+  }
+}
+
+int Spawner::EnsureStack() {
+  // Runs on the spawner thread.
+  if (stack_ != nullptr) return 0;
+  if (EnvUnsigned("TETHERED_TEST_FAIL_STACK_MMAP") != 0) return -ENOMEM;
+  const size_t page = static_cast<size_t>(sysconf(_SC_PAGESIZE));
+  const size_t total = kStackSize + page;
+  void* mem =
+      mmap(nullptr, total, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+  if (mem == MAP_FAILED) return -errno;
+  if (mprotect(mem, page, PROT_NONE) != 0) {  // guard page below the stack
+    int err = errno;
+    munmap(mem, total);
+    return -err;
+  }
+  stack_ = mem;
+  stack_size_ = total;
+  return 0;
+}
+
+pid_t Spawner::CloneChild(void* plan, int* pidfd) {
+  // Runs on the spawner thread. Returns the pid, or -1 with errno set.
+  *pidfd = -1;
+  void* stack_top = static_cast<char*>(stack_) + stack_size_;
+  const int flags = CLONE_VM | CLONE_VFORK | SIGCHLD;
+  if (!force_no_pidfd_ && clone_pidfd_works_) {
+    int fd = -1;
+    pid_t pid = clone(LaunchChild, stack_top, flags | CLONE_PIDFD, plan, &fd);
+    if (pid >= 0) {
+      *pidfd = fd;
+      return pid;
+    }
+    if (errno != EINVAL) return -1;
+    clone_pidfd_works_ = false;  // kernel < 5.2: clone plainly, then pidfd_open
+  }
+  pid_t pid = clone(LaunchChild, stack_top, flags, plan);
+  if (pid >= 0 && !force_no_pidfd_ && pidfd_open_works_) {
+    long fd = syscall(SYS_pidfd_open, pid, 0);
+    if (fd >= 0) {
+      *pidfd = static_cast<int>(fd);
+    } else if (errno == ENOSYS) {
+      pidfd_open_works_ = false;
+    }
+  }
+  return pid;
+}
+
+void Spawner::Launch(SpawnRequest* request) {
+  // Runs on the spawner thread. Prepares the plan, clones, and reports the outcome.
+  std::vector<std::string> candidates = PathCandidates(request->file, request->env);
+  std::vector<const char*> argv = CStrings(request->args);
+  std::vector<const char*> envp = CStrings(request->env);
+  std::vector<const char*> candidate_ptrs = CStrings(candidates);
+  std::vector<const char*> sh_argv;
+  sh_argv.reserve(argv.size() + 2);
+  sh_argv.push_back("/bin/sh");
+  sh_argv.push_back(nullptr);  // the candidate, filled in by the child
+  for (size_t i = 1; i < argv.size(); ++i) sh_argv.push_back(argv[i]);
+  if (argv.size() < 2) sh_argv.push_back(nullptr);
+  std::vector<int> fd_scratch(request->fds.size());
+
+  LaunchPlan plan;
+  plan.argv = argv.data();
+  plan.envp = envp.data();
+  plan.candidates = candidate_ptrs.data();
+  plan.sh_argv = sh_argv.data();
+  plan.cwd = request->has_cwd ? request->cwd.c_str() : nullptr;
+  plan.fds = request->fds.data();
+  plan.fd_scratch = fd_scratch.data();
+  plan.fd_count = static_cast<int>(request->fds.size());
+  plan.detached = request->detached;
+  plan.set_uid = request->set_uid;
+  plan.set_gid = request->set_gid;
+  plan.uid = request->uid;
+  plan.gid = request->gid;
+  plan.death_signal = request->death_signal;
+  plan.parent_pid = getpid();
+  plan.test_pause_before_death_signal_ms = test_pause_ms_;
+
+  int err = EnsureStack();
+  if (err != 0) {
+    request->result = err;
+    request->close_after.clear();
+    return;
+  }
+  // A child's setuid/setgid resets the dumpable flag of the memory it shares with us.
+  const bool changes_ids = request->set_uid || request->set_gid;
+  const int dumpable = changes_ids ? prctl(PR_GET_DUMPABLE) : -1;
+  int pidfd = -1;
+  pid_t pid = CloneChild(&plan, &pidfd);
+  const int clone_errno = errno;
+  if (dumpable >= 0) prctl(PR_SET_DUMPABLE, dumpable);
+  request->close_after.clear();  // the child has its copies (or never will)
+
+  if (pid < 0) {
+    request->result = -clone_errno;
+    return;
+  }
+  if (plan.error != 0) {
+    // The child failed before exec and has exited: reap it and report why.
+    int status;
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    if (pidfd >= 0) close(pidfd);
+    request->result = -plan.error;
+    return;
+  }
+  request->pid = pid;
+  request->child_id = reaper_->Watch(pid, pidfd, request->env_id);
+  request->result = 0;
+}
+
+void Spawner::Complete(SpawnRequest* request) {
+  // Runs on the spawner thread.
+  if (request->async) {
+    EnvRouter::Get().Post(request->env_id,
+                          ChildEvent{EventKind::kSpawned, request->async_token, request->result,
+                                     request->pid, static_cast<int32_t>(request->child_id)});
+    delete request;
+    return;
+  }
+  std::lock_guard<std::mutex> lock(request->done_mu);
+  request->done = true;
+  request->done_cv.notify_one();
+}
+
+}  // namespace tethered

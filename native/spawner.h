@@ -1,0 +1,101 @@
+// The process-wide spawner thread: clones every child, and runs the reaper loop.
+#ifndef TETHERED_SPAWNER_H_
+#define TETHERED_SPAWNER_H_
+
+#include <sys/types.h>
+
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "unique_fd.h"
+
+namespace tethered {
+
+class Reaper;
+
+// One spawn, as a flat value built on the JS thread. The spawner fills in the result.
+struct SpawnRequest {
+  std::string file;
+  std::vector<std::string> args;  // argv, argv[0] included
+  std::vector<std::string> env;   // "KEY=value"
+  bool has_cwd = false;
+  std::string cwd;
+  std::vector<int> fds;               // child fd i <- fds[i]; -1 ignore
+  std::vector<UniqueFd> close_after;  // child ends of socketpairs, closed after the launch
+  bool detached = false;
+  bool set_uid = false;
+  bool set_gid = false;
+  unsigned uid = 0;
+  unsigned gid = 0;
+  int death_signal = 0;
+  uint64_t env_id = 0;
+  bool async = false;
+  uint32_t async_token = 0;
+
+  int result = 0;  // 0 or -errno
+  pid_t pid = 0;
+  uint32_t child_id = 0;
+
+  std::mutex done_mu;
+  std::condition_variable done_cv;
+  bool done = false;
+};
+
+// What this process can do, found out once the spawner has started.
+struct SpawnerFacts {
+  bool started = false;
+  bool pidfd = false;        // exits watched through pidfds (else polled by pid)
+  bool clone_vfork = false;  // children created by clone(CLONE_VM | CLONE_VFORK)
+  const char* pidfd_fallback_reason = nullptr;
+};
+
+class Spawner {
+ public:
+  static Spawner& Get();
+
+  // Runs on a JS thread. Blocks until the child has exec'd or failed. 0 or -errno.
+  [[nodiscard]] int SpawnSync(SpawnRequest* request);
+  // Runs on a JS thread. Queues the request; the outcome arrives as an EventKind::kSpawned event.
+  [[nodiscard]] int SpawnAsync(std::unique_ptr<SpawnRequest> request);
+  // Runs on a JS thread. 0 or -errno.
+  [[nodiscard]] int Kill(uint32_t child_id, int sig);
+  // Runs on a JS thread.
+  SpawnerFacts Facts();
+
+ private:
+  Spawner() = default;
+  [[nodiscard]] int EnsureStarted();
+  [[nodiscard]] int Enqueue(SpawnRequest* request);
+  static void* ThreadMain(void* self);
+  void Loop();
+  void DrainQueue();
+  void Launch(SpawnRequest* request);
+  void Complete(SpawnRequest* request);
+  [[nodiscard]] int EnsureStack();
+  pid_t CloneChild(void* plan, int* pidfd);
+
+  std::mutex mu_;  // guards queue_, started_, facts_
+  std::deque<SpawnRequest*> queue_;
+  bool started_ = false;
+  SpawnerFacts facts_;
+  int epoll_fd_ = -1;
+  int wake_fd_ = -1;
+  Reaper* reaper_ = nullptr;
+  bool force_no_pidfd_ = false;
+  unsigned test_pause_ms_ = 0;
+
+  // Spawner-thread-only state.
+  void* stack_ = nullptr;
+  size_t stack_size_ = 0;
+  bool clone_pidfd_works_ = true;
+  bool pidfd_open_works_ = true;
+};
+
+}  // namespace tethered
+
+#endif  // TETHERED_SPAWNER_H_

@@ -1,0 +1,66 @@
+// Loads the native addon once per environment and describes its raw, flat surface.
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+
+/** Event kinds the addon delivers to the callback given to `init`. */
+export const EVENT_EXIT = 0;
+export const EVENT_SPAWNED = 1;
+
+export interface NativeFacts {
+  started: boolean;
+  pidfd: boolean;
+  cloneVfork: boolean;
+  pidfdFallbackReason?: string;
+}
+
+/** The addon's functions. Failures are returned as negative errno values, never thrown. */
+export interface NativeBinding {
+  init(onEvent: (kind: number, id: number, a: number, b: number, c: number) => void): number;
+  socketpair(bufferSize: number): [number, number] | number;
+  closeFd(fd: number): number;
+  spawn(
+    file: string,
+    args: string[],
+    envPairs: string[],
+    cwd: string | undefined,
+    fds: Int32Array,
+    closeAfter: Int32Array,
+    detached: boolean,
+    uid: number | undefined,
+    gid: number | undefined,
+    deathSignal: number,
+    asyncToken: number,
+  ): [pid: number, childId: number] | number;
+  kill(childId: number, signal: number): number;
+  setKeepAlive(on: boolean): void;
+  facts(): NativeFacts;
+}
+
+export type BindingState =
+  | { readonly binding: NativeBinding; readonly reason?: undefined }
+  | { readonly binding?: undefined; readonly reason: string };
+
+let state: BindingState | undefined;
+
+function load(): BindingState {
+  if (process.platform !== 'linux') {
+    return { reason: `tethered needs Linux (this is ${process.platform})` };
+  }
+  if (process.env['TETHERED_FORCE_FALLBACK'] === '1') {
+    return { reason: 'TETHERED_FORCE_FALLBACK=1 disables the native addon' };
+  }
+  try {
+    const require = createRequire(import.meta.url);
+    const nodeGypBuild = require('node-gyp-build') as (dir: string) => NativeBinding;
+    // src/ and lib/ both sit directly under the package root.
+    return { binding: nodeGypBuild(fileURLToPath(new URL('..', import.meta.url))) };
+  } catch (error) {
+    return { reason: `the native addon did not load: ${(error as Error).message}` };
+  }
+}
+
+/** The addon for this environment, or why it is unavailable. */
+export function bindingState(): BindingState {
+  state ??= load();
+  return state;
+}

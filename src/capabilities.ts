@@ -1,0 +1,76 @@
+// capabilities(): what tethered can do in this process, honestly.
+import { readFileSync } from 'node:fs';
+import { bindingState } from './binding.js';
+import { seamProblem } from './seam.js';
+
+/** What this process can do; see {@link capabilities}. */
+export interface Capabilities {
+  /** Children get a death signal (the addon loaded, the spawner thread runs, the seam exists). */
+  deathSignal: boolean;
+  /** Exits are watched through pidfds and kill() uses pidfd_send_signal (Linux >= 5.3). */
+  pidfd: boolean;
+  /** Children are created with clone(CLONE_VM | CLONE_VFORK): cost independent of memory size. */
+  cloneVfork: boolean;
+  /** Why something above is false, if anything is. */
+  fallbackReason?: string;
+  /**
+   * This process holds CAP_KILL, so a child that switched to another `uid` still receives the
+   * death signal. Without it, such children are not tethered.
+   */
+  canSignalOtherUids: boolean;
+  /** Limits of the tether that hold everywhere. */
+  notes: string[];
+}
+
+const CAP_KILL = 5;
+
+function hasCapKill(): boolean {
+  try {
+    const status = readFileSync('/proc/self/status', 'utf8');
+    const match = /^CapEff:\s*([0-9a-f]+)$/m.exec(status);
+    return match?.[1] !== undefined && (BigInt(`0x${match[1]}`) & (1n << BigInt(CAP_KILL))) !== 0n;
+  } catch {
+    return false;
+  }
+}
+
+const NOTES = [
+  'A child that execs a set-user-ID, set-group-ID or file-capability binary loses its death signal (kernel rule).',
+  'Grandchildren are not tethered: the death signal is not inherited across fork.',
+  'process.execve() ends the spawner thread, so every tethered child gets its death signal.',
+];
+
+/**
+ * Reports what tethered can do in this process. Starting the spawner thread is part of the check,
+ * so the first call may create it. Not in `node:child_process`.
+ */
+export function capabilities(): Capabilities {
+  const canSignalOtherUids = hasCapKill();
+  const notes = [...NOTES];
+  const state = bindingState();
+  const seam = seamProblem();
+  if (state.binding === undefined || seam !== undefined) {
+    return {
+      deathSignal: false,
+      pidfd: false,
+      cloneVfork: false,
+      fallbackReason: state.reason ?? seam ?? 'unknown',
+      canSignalOtherUids,
+      notes,
+    };
+  }
+  const facts = state.binding.facts();
+  const result: Capabilities = {
+    deathSignal: facts.started,
+    pidfd: facts.pidfd,
+    cloneVfork: facts.cloneVfork,
+    canSignalOtherUids,
+    notes,
+  };
+  if (!facts.started) {
+    result.fallbackReason = 'the spawner thread could not be started';
+  } else if (facts.pidfdFallbackReason !== undefined) {
+    result.fallbackReason = facts.pidfdFallbackReason;
+  }
+  return result;
+}

@@ -1,0 +1,131 @@
+// spawn/exec/execFile/fork: Node's own functions, run with the tether armed for their child.
+import * as childProcess from 'node:child_process';
+import { promisify } from 'node:util';
+import { CAPTURED, type TetheredHandle } from './handle.js';
+import { withTether, type TetherRequest } from './seam.js';
+import type { SpawnAsyncFunction, SpawnFunction } from './types.js';
+
+/** The options object among a call's arguments, found the way Node's normalisers find it. */
+function tetherRequestOf(args: readonly unknown[]): TetherRequest {
+  for (let i = 1; i < args.length; i++) {
+    const arg = args[i];
+    if (typeof arg === 'object' && arg !== null && !Array.isArray(arg)) {
+      const options = arg as { deathSignal?: unknown; requireTether?: unknown };
+      return { deathSignal: options.deathSignal, requireTether: options.requireTether === true };
+    }
+  }
+  return { deathSignal: undefined, requireTether: false };
+}
+
+/**
+ * Tethered `child_process.spawn`. Same arguments, validation, events, errors and stdio as Node's
+ * (it is Node's own function, driving a tethered Process handle), plus the `deathSignal` and
+ * `requireTether` options. Differs from Node in one intended way: `kill()` right after a failed
+ * spawn returns `false` and signals nothing (Node 20 signals the caller's process group).
+ */
+export const spawn: SpawnFunction = function spawn(...args: unknown[]) {
+  return withTether(tetherRequestOf(args), () =>
+    (childProcess.spawn as (...a: unknown[]) => childProcess.ChildProcess)(...args),
+  );
+} as SpawnFunction;
+
+type AnyFunction = (...args: unknown[]) => unknown;
+
+/** Wraps one of Node's functions so that its child is tethered, keeping `util.promisify`. */
+function tetherFunction<F extends AnyFunction>(nodeFunction: F): F {
+  const wrapped = function (this: unknown, ...args: unknown[]) {
+    return withTether(tetherRequestOf(args), () => nodeFunction.apply(this, args));
+  } as F;
+  const custom = (nodeFunction as unknown as Record<symbol, unknown>)[promisify.custom];
+  if (typeof custom === 'function') {
+    Object.defineProperty(wrapped, promisify.custom, {
+      value: function (this: unknown, ...args: unknown[]) {
+        return withTether(tetherRequestOf(args), () => (custom as AnyFunction).apply(this, args));
+      },
+      enumerable: false,
+      writable: false,
+      configurable: true,
+    });
+  }
+  Object.defineProperty(wrapped, 'name', { value: nodeFunction.name });
+  return wrapped;
+}
+
+/**
+ * Tethered `child_process.exec`: Node's function (callback form, `util.promisify` with
+ * `{stdout, stderr}` and `.child`), with the child tethered; accepts `deathSignal`.
+ */
+export const exec = tetherFunction(
+  childProcess.exec as unknown as AnyFunction,
+) as unknown as typeof childProcess.exec;
+
+/** Tethered `child_process.execFile`; see {@link exec}. */
+export const execFile = tetherFunction(
+  childProcess.execFile as unknown as AnyFunction,
+) as unknown as typeof childProcess.execFile;
+
+/** Tethered `child_process.fork`, with Node's IPC channel; accepts `deathSignal`. */
+export const fork = tetherFunction(
+  childProcess.fork as unknown as AnyFunction,
+) as unknown as typeof childProcess.fork;
+
+/** Resolves once `child` emitted 'spawn'; rejects with its 'error' if that comes first. */
+function settleOnSpawn(
+  child: childProcess.ChildProcess,
+  resolve: (child: childProcess.ChildProcess) => void,
+  reject: (error: unknown) => void,
+): void {
+  const onSpawn = (): void => {
+    child.off('error', onError);
+    resolve(child);
+  };
+  const onError = (error: unknown): void => {
+    child.off('spawn', onSpawn);
+    reject(error);
+  };
+  child.once('spawn', onSpawn);
+  child.once('error', onError);
+}
+
+function isCapturePass(error: unknown): boolean {
+  const e = error as { errno?: unknown; syscall?: unknown } | null;
+  return e !== null && typeof e === 'object' && e.errno === CAPTURED && e.syscall === 'spawn';
+}
+
+/**
+ * Like {@link spawn}, but the clone and exec happen on the spawner thread while the event loop
+ * keeps running. Resolves with the running child once `'spawn'` has been emitted (attach
+ * listeners for `'spawn'` before awaiting is therefore pointless); rejects with exactly the
+ * error `spawn` would throw or emit (validation errors included). Not in `node:child_process`.
+ */
+export const spawnAsync = function spawnAsync(
+  ...args: unknown[]
+): Promise<childProcess.ChildProcess> {
+  return new Promise((resolve, reject) => {
+    const request = tetherRequestOf(args);
+    const nodeSpawn = childProcess.spawn as (...a: unknown[]) => childProcess.ChildProcess;
+    let handle: TetheredHandle | undefined;
+    const replay = (): void => {
+      try {
+        const child = withTether({ ...request, reuse: handle }, () => {
+          handle?.replay();
+          return nodeSpawn(...args);
+        });
+        settleOnSpawn(child, resolve, reject);
+      } catch (error) {
+        reject(error);
+      }
+    };
+    try {
+      const onHandle = (installed: TetheredHandle): void => {
+        handle = installed;
+        installed.captureAsync(replay);
+      };
+      // Without the addon (fallback) Node spawns synchronously and returns the child.
+      const child = withTether({ ...request, onHandle }, () => nodeSpawn(...args));
+      settleOnSpawn(child, resolve, reject);
+    } catch (error) {
+      if (!isCapturePass(error)) reject(error);
+    }
+  });
+} as SpawnAsyncFunction;

@@ -1,0 +1,410 @@
+// TetheredHandle: Node's Process-handle protocol (spawn/kill/ref/unref/hasRef/close/onexit),
+// implemented over the addon so that Node's own ChildProcess drives a tethered child.
+import { constants as osConstants } from 'node:os';
+import { EVENT_EXIT, EVENT_SPAWNED, type NativeBinding } from './binding.js';
+import { signalName } from './signals.js';
+
+const UV_ESRCH = -osConstants.errno.ESRCH;
+const UV_EINVAL = -osConstants.errno.EINVAL;
+
+/**
+ * Failures after which libuv still opens the parent ends of 'pipe' slots (the child existed or
+ * fork itself failed), so Node's sockets see EOF. Node throws for every other errno and, on
+ * EMFILE/ENFILE, never wraps the pipes: those ends are closed here instead.
+ */
+const OPENS_PIPES_ON_FAILURE = new Set(
+  ['ENOENT', 'EACCES', 'EAGAIN'].map(
+    (code) => -(osConstants.errno as Record<string, number>)[code]!,
+  ),
+);
+
+/** libuv >= 1.51 gives both directions of a 'pipe' socketpair a 64 KiB buffer. */
+const PIPE_BUFFER_SIZE = libuvAtLeast(1, 51) ? 64 * 1024 : 0;
+
+function libuvAtLeast(major: number, minor: number): boolean {
+  const [ma = 0, mi = 0] = process.versions.uv.split('.').map(Number);
+  return ma > major || (ma === major && mi >= minor);
+}
+
+/** One stdio entry as Node's getValidStdio() hands it to the handle. */
+interface StdioEntry {
+  type: string;
+  fd?: number;
+  handle?: { open?(fd: number): number; fd?: number; close?(): void };
+}
+
+/** The options Node passes to `handle.spawn`, as one object (Node 20/22) or positionally. */
+interface HandleSpawnOptions {
+  file: string;
+  args?: unknown[];
+  cwd?: unknown;
+  envPairs?: unknown[];
+  stdio?: StdioEntry[];
+  detached?: boolean;
+  uid?: unknown;
+  gid?: unknown;
+}
+
+/** What a capture pass returns: an errno Node throws for, which spawnAsync recognises. */
+export const CAPTURED = -osConstants.errno.ECANCELED;
+
+const DETACHED_FLAG = 1; // processConstants.kProcessFlagDetached on Node >= 24
+
+function readSpawnArguments(args: unknown[]): HandleSpawnOptions {
+  if (args.length === 1 && typeof args[0] === 'object' && args[0] !== null) {
+    return args[0] as HandleSpawnOptions;
+  }
+  const [file, argv, cwd, envPairs, stdio, flags, uid, gid] = args;
+  return {
+    file: file as string,
+    args: argv as unknown[],
+    cwd,
+    envPairs: envPairs as unknown[],
+    stdio: stdio as StdioEntry[],
+    detached: ((flags as number) & DETACHED_FLAG) !== 0,
+    uid,
+    gid,
+  };
+}
+
+function isInt32(value: unknown): value is number {
+  return typeof value === 'number' && (value | 0) === value;
+}
+
+/** Strings as Node's C++ would read them (ToString, which throws for symbols). */
+function toStrings(values: unknown[] | undefined): string[] {
+  return values === undefined ? [] : values.map((value) => `${value as string}`);
+}
+
+/** Per-environment bookkeeping shared by every handle of this module instance. */
+class Registry {
+  readonly live = new Map<number, TetheredHandle>();
+  readonly pendingAsync = new Map<number, (result: number, pid: number, childId: number) => void>();
+  #keepAlive = 0;
+  #nextToken = 1;
+  #initialized = false;
+
+  constructor(readonly binding: NativeBinding) {}
+
+  ensureInit(): void {
+    if (this.#initialized) return;
+    this.#initialized = true;
+    this.binding.init((kind, id, a, b, c) => {
+      this.#onEvent(kind, id, a, b, c);
+    });
+  }
+
+  retain(): void {
+    if (this.#keepAlive++ === 0) this.binding.setKeepAlive(true);
+  }
+
+  release(): void {
+    if (--this.#keepAlive === 0) this.binding.setKeepAlive(false);
+  }
+
+  nextToken(): number {
+    const token = this.#nextToken;
+    this.#nextToken = token >= 0x7fffffff ? 1 : token + 1;
+    return token;
+  }
+
+  #onEvent(kind: number, id: number, a: number, b: number, c: number): void {
+    if (kind === EVENT_EXIT) {
+      const handle = this.live.get(id);
+      if (handle === undefined) return;
+      this.live.delete(id);
+      handle.exited(a, b);
+    } else if (kind === EVENT_SPAWNED) {
+      const settle = this.pendingAsync.get(id);
+      if (settle === undefined) return;
+      this.pendingAsync.delete(id);
+      settle(a, b, c);
+    }
+  }
+}
+
+const registries = new WeakMap<NativeBinding, Registry>();
+
+/** The registry of this environment for `binding`. */
+export function registryFor(binding: NativeBinding): Registry {
+  let registry = registries.get(binding);
+  if (registry === undefined) {
+    registry = new Registry(binding);
+    registries.set(binding, registry);
+  }
+  registry.ensureInit();
+  return registry;
+}
+
+/** A prepared launch: the flat request plus the parent ends to open once the child runs. */
+interface PreparedLaunch {
+  file: string;
+  args: string[];
+  envPairs: string[];
+  cwd: string | undefined;
+  fds: Int32Array;
+  closeAfter: Int32Array;
+  detached: boolean;
+  uid: number | undefined;
+  gid: number | undefined;
+  parentEnds: { pipe: NonNullable<StdioEntry['handle']>; fd: number }[];
+}
+
+/**
+ * Stands in for Node's internal `Process` handle (process_wrap) under a ChildProcess. Node's JS
+ * layer keeps doing validation, events, stdio streams, timeouts, AbortSignal and IPC; this
+ * handle only launches through the spawner thread, signals, and reports the exit.
+ */
+export class TetheredHandle {
+  /** Set after a successful spawn, as Node's handle does. */
+  pid: number | undefined;
+  /** Installed by Node's ChildProcess constructor (moved over from its own handle). */
+  onexit: ((exitCode: number, signalCode: string) => void) | undefined;
+
+  readonly #registry: Registry;
+  readonly #deathSignal: number;
+  #childId = 0;
+  #capture: ((result: number) => void) | undefined;
+  #replaying = false;
+  #asyncLaunch: PreparedLaunch | undefined;
+  #asyncResult = 0;
+  #live = false;
+  #refed = true;
+  #closed = false;
+
+  constructor(registry: Registry, deathSignal: number) {
+    this.#registry = registry;
+    this.#deathSignal = deathSignal;
+  }
+
+  /** Node's `handle.spawn(options)` / `handle.spawn(file, args, cwd, env, stdio, flags, uid, gid)`. */
+  spawn(...args: unknown[]): number {
+    const options = readSpawnArguments(args);
+    if (this.#replaying) return this.#replayed(options);
+    const launch = this.#prepare(options);
+    if (typeof launch === 'number') return launch;
+    if (this.#capture !== undefined) return this.#queue(launch, options, this.#capture);
+    const result = this.#registry.binding.spawn(
+      launch.file,
+      launch.args,
+      launch.envPairs,
+      launch.cwd,
+      launch.fds,
+      launch.closeAfter,
+      launch.detached,
+      launch.uid,
+      launch.gid,
+      this.#deathSignal,
+      0,
+    );
+    if (typeof result === 'number') {
+      this.#failed(launch, result);
+      return result;
+    }
+    this.#started(launch, result[0], result[1]);
+    return 0;
+  }
+
+  /**
+   * Capture mode (spawnAsync's first pass through Node's ChildProcess.spawn): queues the launch
+   * on the spawner thread without waiting, closes the Pipe handles Node made for this pass, and
+   * returns {@link CAPTURED} so that Node throws and creates no child. `done` receives 0 or
+   * -errno; the caller then replays Node's spawn with this handle (see {@link replay}).
+   */
+  captureAsync(done: (result: number) => void): void {
+    this.#capture = done;
+  }
+
+  /** Replay mode: the next `spawn()` call reports the already-known outcome of the launch. */
+  replay(): void {
+    this.#replaying = true;
+  }
+
+  /** Node's `handle.kill(signal)`: 0 or -errno; never signals anything after a failed spawn. */
+  kill(signal: number): number {
+    if (!this.#live) return UV_ESRCH;
+    return this.#registry.binding.kill(this.#childId, signal);
+  }
+
+  ref(): void {
+    if (this.#refed || this.#closed) return;
+    this.#refed = true;
+    if (this.#live) this.#registry.retain();
+  }
+
+  unref(): void {
+    if (!this.#refed) return;
+    this.#refed = false;
+    if (this.#live) this.#registry.release();
+  }
+
+  hasRef(): boolean {
+    return this.#refed && !this.#closed;
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.unref();
+    this.#closed = true;
+  }
+
+  /** Called by the registry when the spawner thread has reaped the child. */
+  exited(exitCode: number, termSignal: number): void {
+    this.#live = false;
+    if (this.#refed) this.#registry.release();
+    this.onexit?.(exitCode, signalName(termSignal));
+  }
+
+  #queue(
+    launch: PreparedLaunch,
+    options: HandleSpawnOptions,
+    done: (result: number) => void,
+  ): number {
+    // This pass's Pipe handles are never used: the replay brings fresh ones.
+    for (const entry of options.stdio ?? []) {
+      if (entry.type === 'pipe' || entry.type === 'overlapped') entry.handle?.close?.();
+    }
+    const registry = this.#registry;
+    const token = registry.nextToken();
+    const queued = registry.binding.spawn(
+      launch.file,
+      launch.args,
+      launch.envPairs,
+      launch.cwd,
+      launch.fds,
+      launch.closeAfter,
+      launch.detached,
+      launch.uid,
+      launch.gid,
+      this.#deathSignal,
+      token,
+    );
+    if (queued !== 0) {
+      this.#abandon(launch);
+      const error = typeof queued === 'number' ? queued : UV_EINVAL;
+      queueMicrotask(() => {
+        done(error);
+      });
+      return CAPTURED;
+    }
+    this.#asyncLaunch = launch;
+    registry.retain();
+    registry.pendingAsync.set(token, (result, pid, childId) => {
+      registry.release();
+      this.#asyncResult = result;
+      if (result === 0) {
+        this.pid = pid;
+        this.#childId = childId;
+        this.#live = true;
+        registry.live.set(childId, this);
+        if (this.#refed) registry.retain();
+      }
+      done(result);
+    });
+    return CAPTURED;
+  }
+
+  #replayed(options: HandleSpawnOptions): number {
+    this.#replaying = false;
+    const launch = this.#asyncLaunch;
+    this.#asyncLaunch = undefined;
+    if (launch === undefined) return this.#asyncResult || UV_EINVAL;
+    // Same options, same slots: hand this pass's Pipe handles the parent ends made earlier.
+    let k = 0;
+    for (const entry of options.stdio ?? []) {
+      if ((entry.type === 'pipe' || entry.type === 'overlapped') && entry.handle !== undefined) {
+        const end = launch.parentEnds[k++];
+        if (end !== undefined) end.pipe = entry.handle;
+      }
+    }
+    if (this.#asyncResult === 0) {
+      this.#openParentEnds(launch);
+    } else {
+      this.#failed(launch, this.#asyncResult);
+    }
+    return this.#asyncResult;
+  }
+
+  #prepare(options: HandleSpawnOptions): PreparedLaunch | number {
+    const binding = this.#registry.binding;
+    const stdio = options.stdio ?? [];
+    const fds = new Int32Array(Math.max(stdio.length, 3)).fill(-1);
+    const childEnds: number[] = [];
+    const parentEnds: PreparedLaunch['parentEnds'] = [];
+    for (let i = 0; i < stdio.length; i++) {
+      const entry = stdio[i];
+      if (entry === undefined) continue;
+      switch (entry.type) {
+        case 'pipe':
+        case 'overlapped': {
+          const pair = binding.socketpair(PIPE_BUFFER_SIZE);
+          if (typeof pair === 'number' || entry.handle === undefined) {
+            for (const fd of childEnds) binding.closeFd(fd);
+            for (const end of parentEnds) binding.closeFd(end.fd);
+            if (typeof pair !== 'number') pair.forEach((fd) => binding.closeFd(fd));
+            return typeof pair === 'number' ? pair : UV_EINVAL;
+          }
+          parentEnds.push({ pipe: entry.handle, fd: pair[0] });
+          childEnds.push(pair[1]);
+          fds[i] = pair[1];
+          break;
+        }
+        case 'wrap': {
+          const fd = entry.handle?.fd;
+          if (typeof fd !== 'number' || fd < 0) {
+            this.#abandon({ parentEnds } as PreparedLaunch);
+            for (const end of childEnds) binding.closeFd(end);
+            return UV_EINVAL; // libuv: a stream without an fd cannot be inherited
+          }
+          fds[i] = fd;
+          break;
+        }
+        case 'inherit':
+        case 'fd':
+          fds[i] = entry.fd ?? i;
+          break;
+        default: // 'ignore'
+          break;
+      }
+    }
+    return {
+      file: `${options.file}`,
+      args: toStrings(options.args),
+      envPairs: toStrings(options.envPairs),
+      cwd: typeof options.cwd === 'string' ? options.cwd : undefined,
+      fds,
+      closeAfter: Int32Array.from(childEnds),
+      detached: options.detached === true,
+      uid: isInt32(options.uid) ? options.uid : undefined,
+      gid: isInt32(options.gid) ? options.gid : undefined,
+      parentEnds,
+    };
+  }
+
+  #started(launch: PreparedLaunch, pid: number, childId: number): void {
+    this.pid = pid;
+    this.#childId = childId;
+    this.#live = true;
+    this.#registry.live.set(childId, this);
+    if (this.#refed) this.#registry.retain();
+    this.#openParentEnds(launch);
+  }
+
+  #failed(launch: PreparedLaunch, error: number): void {
+    if (OPENS_PIPES_ON_FAILURE.has(error)) {
+      this.#openParentEnds(launch);
+    } else {
+      this.#abandon(launch);
+    }
+  }
+
+  #openParentEnds(launch: PreparedLaunch): void {
+    for (const { pipe, fd } of launch.parentEnds) {
+      if (pipe.open?.(fd) !== 0) this.#registry.binding.closeFd(fd);
+    }
+  }
+
+  #abandon(launch: PreparedLaunch): void {
+    for (const { fd } of launch.parentEnds) this.#registry.binding.closeFd(fd);
+  }
+}

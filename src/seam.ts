@@ -1,0 +1,165 @@
+// The seam: Node's ChildProcess.prototype.spawn, wrapped so that a tethered call (or every call,
+// once tethered/register ran) swaps Node's Process handle for a TetheredHandle first.
+import * as childProcess from 'node:child_process';
+import { bindingState } from './binding.js';
+import { registryFor, TetheredHandle } from './handle.js';
+import { signalNumber } from './signals.js';
+
+type ProtoSpawn = (this: ChildProcessInternals, options: Record<string, unknown>) => number;
+
+interface ProcessHandleLike {
+  onexit?: unknown;
+  spawn?: unknown;
+}
+
+interface ChildProcessInternals {
+  _handle: ProcessHandleLike | TetheredHandle | null;
+}
+
+/** What a tethered call asks of the ChildProcess it is about to create. */
+export interface TetherRequest {
+  /** The caller's `deathSignal` option exactly as given (`undefined` if absent). */
+  deathSignal: unknown;
+  /** `requireTether` option: throw instead of falling back to an untethered child. */
+  requireTether: boolean;
+  /** Reuse this handle (spawnAsync's replay pass) instead of creating one. */
+  reuse?: TetheredHandle | undefined;
+  /** Called with the handle just installed (spawnAsync's capture pass). */
+  onHandle?: ((handle: TetheredHandle) => void) | undefined;
+}
+
+const proto = childProcess.ChildProcess.prototype as unknown as { spawn: ProtoSpawn };
+const nodeProtoSpawn: ProtoSpawn | undefined =
+  typeof proto.spawn === 'function' ? proto.spawn : undefined;
+
+let pending: TetherRequest | undefined;
+let registered = false;
+let installed = false;
+
+/** Why the seam cannot be used on this Node, or undefined when it can. */
+export function seamProblem(): string | undefined {
+  if (nodeProtoSpawn === undefined) {
+    return 'ChildProcess.prototype.spawn is missing on this Node version';
+  }
+  const probe = new childProcess.ChildProcess() as unknown as ChildProcessInternals;
+  const handle = probe._handle as ProcessHandleLike | null;
+  if (
+    handle === null ||
+    typeof handle.spawn !== 'function' ||
+    typeof handle.onexit !== 'function'
+  ) {
+    return "Node's ChildProcess no longer carries a Process handle with spawn/onexit";
+  }
+  return undefined;
+}
+
+function install(): void {
+  if (installed || nodeProtoSpawn === undefined) return;
+  installed = true;
+  const original = nodeProtoSpawn;
+  proto.spawn = function spawn(this: ChildProcessInternals, options) {
+    const request = pending;
+    pending = undefined;
+    if (request !== undefined || registered) {
+      adopt(
+        this,
+        options,
+        request ?? { deathSignal: options['deathSignal'], requireTether: false },
+      );
+    }
+    return original.call(this, options);
+  };
+}
+
+/** Runs `call` (one of Node's child_process functions) with the tether armed for its child. */
+export function withTether<T>(request: TetherRequest, call: () => T): T {
+  validateDeathSignal(request.deathSignal);
+  install();
+  const previous = pending;
+  pending = request;
+  try {
+    return call();
+  } finally {
+    pending = previous;
+  }
+}
+
+/** Tethers every ChildProcess spawned from now on in this environment (tethered/register). */
+export function registerGlobally(): void {
+  install();
+  registered = true;
+}
+
+function adopt(
+  child: ChildProcessInternals,
+  options: Record<string, unknown>,
+  request: TetherRequest,
+): void {
+  const deathSignal = resolveDeathSignal(request.deathSignal, options['detached'] === true);
+  const state = bindingState();
+  const nodeHandle = child._handle as ProcessHandleLike | null;
+  if (state.binding === undefined || nodeHandle === null) {
+    if (request.requireTether) throw tetherUnavailable(state.reason ?? 'no process handle');
+    return;
+  }
+  const handle = request.reuse ?? new TetheredHandle(registryFor(state.binding), deathSignal);
+  // Move over what Node's constructor put on its handle: onexit and the owner symbol.
+  handle.onexit = nodeHandle.onexit as TetheredHandle['onexit'];
+  for (const key of Object.getOwnPropertySymbols(nodeHandle)) {
+    (handle as unknown as Record<symbol, unknown>)[key] = (
+      nodeHandle as unknown as Record<symbol, unknown>
+    )[key];
+  }
+  child._handle = handle;
+  request.onHandle?.(handle);
+}
+
+function resolveDeathSignal(value: unknown, detached: boolean): number {
+  if (value === undefined) return detached ? 0 : signalNumber('SIGTERM')!;
+  if (value === null) return 0;
+  validateDeathSignal(value);
+  return signalNumber(value)!;
+}
+
+/** Throws exactly what Node throws for the same value given as `killSignal`. */
+export function validateDeathSignal(value: unknown): void {
+  if (value === undefined || value === null) return;
+  if (typeof value !== 'string' && typeof value !== 'number') {
+    throw asDeathSignalError(killSignalError(value));
+  }
+  if (signalNumber(value) === undefined) throw asDeathSignalError(killSignalError(value));
+}
+
+/** The error Node's own validation throws for `killSignal: value` (nothing is spawned). */
+function killSignalError(value: unknown): Error {
+  try {
+    // Node validates killSignal before it creates the ChildProcess.
+    const child = childProcess.spawnSync('tethered-validate-only', {
+      killSignal: value as NodeJS.Signals,
+      stdio: 'ignore',
+    });
+    void child;
+  } catch (error) {
+    return error as Error;
+  }
+  return new TypeError(`Unknown signal: ${String(value)}`);
+}
+
+function asDeathSignalError(error: Error): Error {
+  const before = error.message;
+  const after = before.replace('"options.killSignal"', '"options.deathSignal"');
+  if (after !== before) {
+    error.message = after;
+    if (typeof error.stack === 'string') error.stack = error.stack.replace(before, after);
+  }
+  return error;
+}
+
+/** The error thrown when `requireTether: true` and the tether cannot be provided. */
+export function tetherUnavailable(reason: string): Error {
+  const error = new Error(`tethered: cannot tether this child: ${reason}`) as Error & {
+    code: string;
+  };
+  error.code = 'ERR_TETHER_UNAVAILABLE';
+  return error;
+}
