@@ -1,0 +1,82 @@
+// Observing real processes through /proc, for tests. Zombies count as dead: on these machines
+// pid 1 may reap orphans late or never.
+import { readdirSync, readFileSync } from 'node:fs';
+
+/** The one-letter state of `pid` ('R', 'S', 'Z', ...), or undefined when it does not exist. */
+export function processState(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name is in parentheses and may contain spaces: the state follows the last ')'.
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[0];
+  } catch {
+    return undefined;
+  }
+}
+
+/** The parent pid of `pid`, or undefined when it does not exist. */
+export function parentPid(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+  } catch {
+    return undefined;
+  }
+}
+
+/** True while `pid` exists and is not a zombie. */
+export function isAlive(pid: number): boolean {
+  const state = processState(pid);
+  return state !== undefined && state !== 'Z' && state !== 'X';
+}
+
+/** A field of /proc/<pid>/status (e.g. 'SigBlk'), or undefined. */
+export function statusField(pid: number, field: string): string | undefined {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    return new RegExp(`^${field}:\\s*(.*)$`, 'm').exec(status)?.[1];
+  } catch {
+    return undefined;
+  }
+}
+
+/** Pids whose parent is `ppid`, optionally only those in state `state`. */
+export function childrenOf(ppid: number, state?: string): number[] {
+  const out: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const pid = Number(entry);
+    if (parentPid(pid) === ppid && (state === undefined || processState(pid) === state)) {
+      out.push(pid);
+    }
+  }
+  return out;
+}
+
+/** Polls `predicate` every `intervalMs` until it holds; false if `timeoutMs` passes first. */
+export async function waitFor(
+  predicate: () => boolean,
+  timeoutMs: number,
+  intervalMs = 10,
+): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (predicate()) return true;
+    if (Date.now() >= deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}
+
+/** Waits until `pid` is dead (gone or zombie); false on timeout. */
+export function waitForDeath(pid: number, timeoutMs: number): Promise<boolean> {
+  return waitFor(() => !isAlive(pid), timeoutMs);
+}
+
+/** SIGKILLs `pid` if it still exists; never throws. */
+export function killQuietly(pid: number | undefined, signal: NodeJS.Signals = 'SIGKILL'): void {
+  if (pid === undefined) return;
+  try {
+    process.kill(pid, signal);
+  } catch {
+    // already gone
+  }
+}
