@@ -1,0 +1,49 @@
+// eslint: typescript-eslint strictTypeChecked over src/, test/, bench/, scripts/ and demo/.
+// Formatting is prettier's job (`prettier --check .` in `npm run lint`); neither config below
+// enables a stylistic rule, so the two never disagree. C++ is checked by clang-format.
+import js from '@eslint/js';
+import { defineConfig } from 'eslint/config';
+import tseslint from 'typescript-eslint';
+
+// The Node globals plain-JS files use (TypeScript itself checks identifiers in .ts files).
+const nodeGlobals = Object.fromEntries(
+  [
+    'AbortController',
+    'Buffer',
+    'URL',
+    'clearInterval',
+    'clearTimeout',
+    'console',
+    'process',
+    'queueMicrotask',
+    'setInterval',
+    'setTimeout',
+    'structuredClone',
+  ].map((name) => [name, 'readonly']),
+);
+
+export default defineConfig(
+  { ignores: ['lib/', 'build/', 'prebuilds/', 'node_modules/', '.cache/', 'coverage/'] },
+  {
+    files: ['**/*.{ts,js,mjs,cjs}'],
+    extends: [js.configs.recommended, tseslint.configs.strictTypeChecked],
+    languageOptions: {
+      globals: nodeGlobals,
+      parserOptions: {
+        projectService: {
+          // Files outside tsconfig.json's "include" (plain-JS demo and scripts, this file).
+          allowDefaultProject: ['*.js', 'demo/*.js', 'scripts/*.js', 'scripts/*.mjs'],
+        },
+        tsconfigRootDir: import.meta.dirname,
+      },
+    },
+    rules: {
+      // Template literals with numbers are how this code base prints pids and errnos.
+      '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true }],
+    },
+  },
+  {
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs' },
+  },
+);
