@@ -108,12 +108,45 @@ class Registry {
     return token;
   }
 
+  /**
+   * Exits wait for the check phase of the loop turn that received them: libuv runs child-exit
+   * callbacks after every other I/O callback of the same poll ("signal watchers last"), so
+   * output a child wrote before exiting reaches 'data' listeners before 'exit', as in Node.
+   */
+  #exits: { handle: TetheredHandle; exitCode: number; termSignal: number }[] = [];
+  #flushScheduled = false;
+
+  #flushExits = (): void => {
+    this.#flushScheduled = false;
+    const exits = this.#exits;
+    this.#exits = [];
+    for (let i = 0; i < exits.length; i++) {
+      const exit = exits[i]!;
+      try {
+        exit.handle.exited(exit.exitCode, exit.termSignal);
+      } catch (error) {
+        // A listener threw: deliver the rest next turn, then let the error propagate as in Node.
+        this.#exits = exits.slice(i + 1).concat(this.#exits);
+        this.#scheduleFlush();
+        throw error;
+      }
+    }
+  };
+
+  #scheduleFlush(): void {
+    if (this.#flushScheduled || this.#exits.length === 0) return;
+    this.#flushScheduled = true;
+    setImmediate(this.#flushExits);
+  }
+
   #onEvent(kind: number, id: number, a: number, b: number, c: number): void {
     if (kind === EVENT_EXIT) {
       const handle = this.live.get(id);
       if (handle === undefined) return;
       this.live.delete(id);
-      handle.exited(a, b);
+      handle.reaped();
+      this.#exits.push({ handle, exitCode: a, termSignal: b });
+      this.#scheduleFlush();
     } else if (kind === EVENT_SPAWNED) {
       const settle = this.pendingAsync.get(id);
       if (settle === undefined) return;
@@ -169,6 +202,7 @@ export class TetheredHandle {
   #asyncLaunch: PreparedLaunch | undefined;
   #asyncResult = 0;
   #live = false;
+  #reaped = false;
   #refed = true;
   #closed = false;
 
@@ -222,6 +256,8 @@ export class TetheredHandle {
 
   /** Node's `handle.kill(signal)`: 0 or -errno; never signals anything after a failed spawn. */
   kill(signal: number): number {
+    // Reaped, exit not delivered yet: Node would still see a zombie, which accepts signals.
+    if (this.#reaped) return 0;
     if (!this.#live) return UV_ESRCH;
     return this.#registry.binding.kill(this.#childId, signal);
   }
@@ -248,9 +284,15 @@ export class TetheredHandle {
     this.#closed = true;
   }
 
-  /** Called by the registry when the spawner thread has reaped the child. */
+  /** Called by the registry as soon as the spawner thread has reaped the child. */
+  reaped(): void {
+    this.#reaped = true;
+  }
+
+  /** Called by the registry when the exit is delivered (check phase after the reap). */
   exited(exitCode: number, termSignal: number): void {
     this.#live = false;
+    this.#reaped = false;
     if (this.#refed) this.#registry.release();
     this.onexit?.(exitCode, signalName(termSignal));
   }
