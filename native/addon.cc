@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <memory>
+#include <unordered_set>
 
 #include "env_channel.h"
 #include "napi.h"
@@ -22,6 +23,10 @@ class EnvState {
   bool keep_alive = false;
   Napi::FunctionReference on_event;
   napi_async_context async_context = nullptr;
+  // Parent ends of socketpairs that JS has not yet claimed (opened into a Pipe) or closed. A
+  // Worker can be terminated between any two JS statements; whatever is left here when the
+  // environment is torn down is closed then, so no fd outlives its environment.
+  std::unordered_set<int> unclaimed_fds;
 };
 
 EnvState* State(Napi::Env env) { return env.GetInstanceData<EnvState>(); }
@@ -60,6 +65,8 @@ void TearDownEnv(void* arg) {
   EnvRouter::Get().Remove(state->env_id);  // the spawner thread can no longer reach the channel
   if (state->tsfn != nullptr) napi_release_threadsafe_function(state->tsfn, napi_tsfn_abort);
   state->tsfn = nullptr;
+  for (int fd : state->unclaimed_fds) close(fd);
+  state->unclaimed_fds.clear();
 }
 
 // init(onEvent): once per environment.
@@ -98,6 +105,7 @@ Napi::Value SocketPair(const Napi::CallbackInfo& info) {
       setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &buffer_size, sizeof(buffer_size));
     }
   }
+  if (EnvState* state = State(env)) state->unclaimed_fds.insert({fds[0], fds[1]});
   Napi::Array pair = Napi::Array::New(env, 2);
   pair.Set(0u, Napi::Number::New(env, fds[0]));
   pair.Set(1u, Napi::Number::New(env, fds[1]));
@@ -107,6 +115,7 @@ Napi::Value SocketPair(const Napi::CallbackInfo& info) {
 // closeFd(fd)
 Napi::Value CloseFd(const Napi::CallbackInfo& info) {
   int fd = info[0].As<Napi::Number>().Int32Value();
+  if (EnvState* state = State(info.Env())) state->unclaimed_fds.erase(fd);
   int r = fd >= 0 ? close(fd) : 0;
   return Napi::Number::New(info.Env(), r == 0 ? 0 : -errno);
 }
@@ -135,8 +144,11 @@ std::vector<int> IntArray(const Napi::Value& value) {
 Napi::Value Spawn(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   auto request = std::make_unique<SpawnRequest>();
-  for (int fd : IntArray(info[5])) request->close_after.emplace_back(fd);
   EnvState* state = State(env);
+  for (int fd : IntArray(info[5])) {
+    request->close_after.emplace_back(fd);
+    if (state != nullptr) state->unclaimed_fds.erase(fd);
+  }
   if (state == nullptr || info.Length() < 11) return Napi::Number::New(env, -EINVAL);
   request->file = info[0].As<Napi::String>().Utf8Value();
   request->args = StringArray(info[1]);
@@ -168,6 +180,15 @@ Napi::Value Spawn(const Napi::CallbackInfo& info) {
   out.Set(0u, Napi::Number::New(env, request->pid));
   out.Set(1u, Napi::Number::New(env, request->child_id));
   return out;
+}
+
+// claimFds(fds): JS now owns these socketpair ends (it is about to open them into Pipes).
+Napi::Value ClaimFds(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (EnvState* state = State(env)) {
+    for (int fd : IntArray(info[0])) state->unclaimed_fds.erase(fd);
+  }
+  return env.Undefined();
 }
 
 // kill(childId, signal): 0 or -errno.
@@ -214,6 +235,7 @@ Napi::Object InitModule(Napi::Env env, Napi::Object exports) {
   exports.Set("socketpair", Napi::Function::New(env, SocketPair, "socketpair"));
   exports.Set("closeFd", Napi::Function::New(env, CloseFd, "closeFd"));
   exports.Set("spawn", Napi::Function::New(env, Spawn, "spawn"));
+  exports.Set("claimFds", Napi::Function::New(env, ClaimFds, "claimFds"));
   exports.Set("kill", Napi::Function::New(env, Kill, "kill"));
   exports.Set("setKeepAlive", Napi::Function::New(env, SetKeepAlive, "setKeepAlive"));
   exports.Set("facts", Napi::Function::New(env, Facts, "facts"));

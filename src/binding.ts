@@ -31,6 +31,8 @@ export interface NativeBinding {
     deathSignal: number,
     asyncToken: number,
   ): [pid: number, childId: number] | number;
+  /** JS takes ownership of these socketpair ends (until then teardown would close them). */
+  claimFds(fds: Int32Array): void;
   kill(childId: number, signal: number): number;
   setKeepAlive(on: boolean): void;
   facts(): NativeFacts;

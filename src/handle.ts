@@ -441,8 +441,10 @@ export class TetheredHandle {
   }
 
   #openParentEnds(launch: PreparedLaunch): void {
+    const binding = this.#registry.binding;
+    binding.claimFds(Int32Array.from(launch.parentEnds, (end) => end.fd));
     for (const { pipe, fd } of launch.parentEnds) {
-      if (pipe.open?.(fd) !== 0) this.#registry.binding.closeFd(fd);
+      if (pipe.open?.(fd) !== 0) binding.closeFd(fd);
     }
   }
 
