@@ -1,0 +1,76 @@
+// Issue 2, test group 6: what a tethered child starts with. Signals as with Node's children
+// (nothing blocked, nothing ignored: the spawner thread blocks every signal and Node ignores
+// SIGPIPE, neither may leak into the child) and the death signal armed as asked.
+import * as nodeChildProcess from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { spawn as tetheredSpawn } from '../lib/index.js';
+import { python } from './fixtures/tether/harness.js';
+import { isAlive, killQuietly, statusField } from './helpers/proc.js';
+
+const pdeathsigFixture = fileURLToPath(new URL('fixtures/pdeathsig.py', import.meta.url));
+const NO_SIGNALS = '0000000000000000';
+
+const started: ChildProcess[] = [];
+afterEach(() => {
+  for (const child of started.splice(0)) {
+    if (child.pid !== undefined && isAlive(child.pid)) killQuietly(child.pid);
+  }
+});
+
+function signalMasks(child: ChildProcess): Record<string, string | undefined> {
+  started.push(child);
+  if (child.pid === undefined) throw new Error('spawn failed');
+  return {
+    SigBlk: statusField(child.pid, 'SigBlk'),
+    SigIgn: statusField(child.pid, 'SigIgn'),
+  };
+}
+
+/** The PR_GET_PDEATHSIG value the fixture child prints. */
+async function deathSignalOf(child: ChildProcess): Promise<number> {
+  started.push(child);
+  let out = '';
+  child.stdout?.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  const [code] = (await once(child, 'close')) as [number | null];
+  expect(code).toBe(0);
+  return Number(out.trim());
+}
+
+describe("a tethered child's initial state", () => {
+  it('SigBlk and SigIgn are 0, as for a node:child_process child', () => {
+    const fromNode = signalMasks(nodeChildProcess.spawn('sleep', ['60'], { stdio: 'ignore' }));
+    const fromTethered = signalMasks(tetheredSpawn('sleep', ['60'], { stdio: 'ignore' }));
+    expect(fromTethered).toEqual({ SigBlk: NO_SIGNALS, SigIgn: NO_SIGNALS });
+    expect(fromTethered).toEqual(fromNode);
+  });
+
+  it.each([
+    { when: 'by default', options: {}, expected: 15 },
+    { when: "with deathSignal 'SIGKILL'", options: { deathSignal: 'SIGKILL' }, expected: 9 },
+    { when: 'with deathSignal 9', options: { deathSignal: 9 }, expected: 9 },
+    { when: "with deathSignal 'SIGUSR1'", options: { deathSignal: 'SIGUSR1' }, expected: 10 },
+    { when: 'with deathSignal null', options: { deathSignal: null }, expected: 0 },
+    { when: 'with detached: true', options: { detached: true }, expected: 0 },
+    {
+      when: "with detached: true and deathSignal 'SIGHUP'",
+      options: { detached: true, deathSignal: 'SIGHUP' },
+      expected: 1,
+    },
+  ] as const)('PR_GET_PDEATHSIG $when is $expected', async ({ options, expected }) => {
+    const child = tetheredSpawn(python, [pdeathsigFixture], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      ...options,
+    });
+    expect(await deathSignalOf(child)).toBe(expected);
+  });
+
+  it('PR_GET_PDEATHSIG of a node:child_process child is 0', async () => {
+    const child = nodeChildProcess.spawn(python, [pdeathsigFixture], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    expect(await deathSignalOf(child)).toBe(0);
+  });
+});
