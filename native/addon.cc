@@ -225,6 +225,7 @@ Napi::Value Facts(const Napi::CallbackInfo& info) {
   if (facts.pidfd_fallback_reason != nullptr) {
     out.Set("pidfdFallbackReason", facts.pidfd_fallback_reason);
   }
+  if (facts.start_error != 0) out.Set("startError", facts.start_error);
   return out;
 }
 

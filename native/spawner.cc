@@ -84,17 +84,24 @@ int Spawner::EnsureStarted() {
   if (started_) return 0;
   force_no_pidfd_ = EnvUnsigned("TETHERED_NO_PIDFD") != 0;
   test_pause_ms_ = EnvUnsigned("TETHERED_TEST_PAUSE_BEFORE_PRCTL_MS");
-  if (EnvUnsigned("TETHERED_TEST_FAIL_THREAD_START") != 0) return -EAGAIN;
+  // Test knob: pthread_create fails as it does when the process is out of threads (EAGAIN), after
+  // every other resource was made, so the cleanup below is exercised. Read on each attempt, so a
+  // later spawn succeeds once the variable is unset.
+  const bool fail_thread_start = EnvUnsigned("TETHERED_TEST_FAIL_THREAD_START") != 0;
+  facts_.start_error = 0;
 
   UniqueFd epoll_fd(epoll_create1(EPOLL_CLOEXEC));
-  if (!epoll_fd.Valid()) return -errno;
+  if (!epoll_fd.Valid()) return facts_.start_error = -errno;
   UniqueFd wake_fd(eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));
-  if (!wake_fd.Valid()) return -errno;
+  if (!wake_fd.Valid()) return facts_.start_error = -errno;
   struct epoll_event ev = {};
   ev.events = EPOLLIN;
   ev.data.u64 = kWakeTag;
-  if (epoll_ctl(epoll_fd.Get(), EPOLL_CTL_ADD, wake_fd.Get(), &ev) != 0) return -errno;
+  if (epoll_ctl(epoll_fd.Get(), EPOLL_CTL_ADD, wake_fd.Get(), &ev) != 0) {
+    return facts_.start_error = -errno;
+  }
 
+  facts_.pidfd_fallback_reason = nullptr;
   if (force_no_pidfd_) {
     facts_.pidfd_fallback_reason = "TETHERED_NO_PIDFD=1 forces polling by pid";
   } else {
@@ -120,14 +127,14 @@ int Spawner::EnsureStarted() {
   pthread_attr_init(&attr);
   pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
   pthread_t thread;
-  int err = pthread_create(&thread, &attr, &Spawner::ThreadMain, this);
+  int err = fail_thread_start ? EAGAIN : pthread_create(&thread, &attr, &Spawner::ThreadMain, this);
   pthread_attr_destroy(&attr);
   pthread_sigmask(SIG_SETMASK, &previous, nullptr);
   if (err != 0) {
     delete reaper_;
     reaper_ = nullptr;
     epoll_fd_ = wake_fd_ = -1;
-    return -err;  // the UniqueFds close both descriptors
+    return facts_.start_error = -err;  // the UniqueFds close both descriptors
   }
   (void)epoll_fd.Release();
   (void)wake_fd.Release();

@@ -52,6 +52,7 @@ struct SpawnerFacts {
   bool pidfd = false;        // exits watched through pidfds (else polled by pid)
   bool clone_vfork = false;  // children created by clone(CLONE_VM | CLONE_VFORK)
   const char* pidfd_fallback_reason = nullptr;
+  int start_error = 0;  // -errno of the last failed attempt to start the thread, while !started
 };
 
 class Spawner {

@@ -11,6 +11,8 @@ export interface NativeFacts {
   pidfd: boolean;
   cloneVfork: boolean;
   pidfdFallbackReason?: string;
+  /** -errno of the last failed attempt to start the spawner thread (only while not started). */
+  startError?: number;
 }
 
 /** The addon's functions. Failures are returned as negative errno values, never thrown. */

@@ -1,5 +1,6 @@
 // capabilities(): what tethered can do in this process, honestly.
 import { readFileSync } from 'node:fs';
+import { constants as osConstants } from 'node:os';
 import { bindingState } from './binding.js';
 import { seamProblem } from './seam.js';
 
@@ -32,6 +33,13 @@ function hasCapKill(): boolean {
   } catch {
     return false;
   }
+}
+
+/** ' (EAGAIN)' for -11; '' when there is no errno. */
+function errnoSuffix(negativeErrno: number | undefined): string {
+  if (negativeErrno === undefined) return '';
+  const name = Object.entries(osConstants.errno).find(([, value]) => value === -negativeErrno)?.[0];
+  return ` (${name ?? String(negativeErrno)})`;
 }
 
 const NOTES = [
@@ -68,7 +76,7 @@ export function capabilities(): Capabilities {
     notes,
   };
   if (!facts.started) {
-    result.fallbackReason = 'the spawner thread could not be started';
+    result.fallbackReason = `the spawner thread could not be started${errnoSuffix(facts.startError)}`;
   } else if (facts.pidfdFallbackReason !== undefined) {
     result.fallbackReason = facts.pidfdFallbackReason;
   }
