@@ -1,4 +1,5 @@
-// eslint: typescript-eslint strictTypeChecked over src/, test/, bench/, scripts/ and demo/.
+// eslint: typescript-eslint strictTypeChecked over src/, test/, bench/, scripts/ and demo/
+// (demo/tsconfig.json type-checks its JSDoc-typed JavaScript).
 // Formatting is prettier's job (`prettier --check .` in `npm run lint`); neither config below
 // enables a stylistic rule, so the two never disagree. C++ is checked by clang-format.
 import js from '@eslint/js';
@@ -31,8 +32,8 @@ export default defineConfig(
       globals: nodeGlobals,
       parserOptions: {
         projectService: {
-          // Files outside tsconfig.json's "include" (plain-JS demo and scripts, this file).
-          allowDefaultProject: ['*.js', 'demo/*.js', 'scripts/*.js', 'scripts/*.mjs'],
+          // Files outside every tsconfig.json's "include" (this file, plain-JS scripts).
+          allowDefaultProject: ['*.js', 'scripts/*.js', 'scripts/*.mjs'],
         },
         tsconfigRootDir: import.meta.dirname,
       },
