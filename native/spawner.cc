@@ -1,5 +1,6 @@
 #include "spawner.h"
 
+#include <dlfcn.h>
 #include <errno.h>
 #include <pthread.h>
 #include <sched.h>
@@ -64,6 +65,19 @@ std::vector<std::string> PathCandidates(const std::string& file,
   return candidates;
 }
 
+// Runs on a JS thread. Keeps this shared object mapped for the life of the process. Node dlcloses
+// an addon when the last environment that loaded it is torn down (a Worker that exits), but the
+// spawner thread runs code from it until the process ends: unmapping it would crash that thread.
+int PinSharedObject() {
+  Dl_info info;
+  if (dladdr(reinterpret_cast<void*>(&PinSharedObject), &info) == 0 || info.dli_fname == nullptr) {
+    return -ELIBACC;
+  }
+  // One more reference, never released, and RTLD_NODELETE so that no dlclose can unmap it.
+  void* handle = dlopen(info.dli_fname, RTLD_NOW | RTLD_NOLOAD | RTLD_NODELETE);
+  return handle == nullptr ? -ELIBACC : 0;
+}
+
 std::vector<const char*> CStrings(const std::vector<std::string>& strings) {
   std::vector<const char*> out;
   out.reserve(strings.size() + 1);
@@ -89,6 +103,7 @@ int Spawner::EnsureStarted() {
   // later spawn succeeds once the variable is unset.
   const bool fail_thread_start = EnvUnsigned("TETHERED_TEST_FAIL_THREAD_START") != 0;
   facts_.start_error = 0;
+  if (int err = PinSharedObject(); err != 0) return facts_.start_error = err;
 
   UniqueFd epoll_fd(epoll_create1(EPOLL_CLOEXEC));
   if (!epoll_fd.Valid()) return facts_.start_error = -errno;
