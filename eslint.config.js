@@ -44,7 +44,14 @@ export default defineConfig(
     },
   },
   {
+    // Consumer fixtures run inside a temporary project that installed the packed tarball; they
+    // are not part of any tsconfig project here.
+    files: ['test/packaging/fixtures/**'],
+    extends: [tseslint.configs.disableTypeChecked],
+  },
+  {
     files: ['**/*.cjs'],
     languageOptions: { sourceType: 'commonjs' },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
 );
