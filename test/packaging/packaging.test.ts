@@ -68,7 +68,7 @@ afterAll(() => {
 });
 
 describe('the npm tarball', () => {
-  it('holds lib/, native/, binding.gyp and a prebuild, and no tests, sources or benchmarks', () => {
+  it('holds lib/, native/, binding.gyp and a prebuild; no tests, sources, benchmarks or maps', () => {
     const files = packed.files;
     expect(files).toContain('lib/index.js');
     expect(files).toContain('lib/index.d.ts');
@@ -82,6 +82,8 @@ describe('the npm tarball', () => {
         !['binding.gyp', 'package.json', 'README.md', 'CHANGELOG.md', 'LICENSE'].includes(file),
     );
     expect(unexpected).toEqual([]);
+    // Source maps would point at src/, which is not shipped.
+    expect(files.filter((file) => file.endsWith('.map'))).toEqual([]);
   });
 
   it('installs into a fresh project with no compiler on PATH, using the prebuild', () => {
