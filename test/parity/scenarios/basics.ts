@@ -1,0 +1,92 @@
+// Everyday spawns: output bytes, exit codes, stdin, argument forms.
+import { ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import type { LooseCall, Scenario } from '../harness.js';
+
+export const basics: readonly Scenario[] = [
+  {
+    name: 'stdout and stderr bytes and exit code 3',
+    run: (run) => run.observe(run.api.spawn('sh', ['-c', 'echo out; echo err >&2; exit 3'])),
+  },
+  {
+    name: 'exit code 255 and no output',
+    run: (run) => run.observe(run.api.spawn('sh', ['-c', 'exit 255'])),
+  },
+  {
+    name: 'stdin written and ended reaches the child',
+    run: async (run) => {
+      const child = run.api.spawn('cat');
+      const record = run.observe(child);
+      const wrote = child.stdin.write('hello ');
+      child.stdin.end('world\n');
+      return { wrote, record: await record };
+    },
+  },
+  {
+    name: 'spawn(file) with no arguments',
+    run: (run) => run.observe(run.api.spawn('true')),
+  },
+  {
+    name: 'spawn(file, options) without an args array',
+    run: (run) => run.observe(run.api.spawn('pwd', { cwd: '/' })),
+  },
+  {
+    name: 'args null and undefined are taken as []',
+    run: async (run) => {
+      const loose = run.api.spawn as LooseCall;
+      return [
+        await run.observe(loose('echo', null)),
+        await run.observe(loose('echo', undefined, { cwd: '/' })),
+      ];
+    },
+  },
+  {
+    name: 'non-string args reach the child as strings',
+    run: (run) => run.observe((run.api.spawn as LooseCall)('echo', [1, { a: 1 }, null, true])),
+  },
+  {
+    name: '1 MiB of stdout arrives intact',
+    run: async (run) => {
+      const child = run.api.spawn(
+        'sh',
+        ['-c', 'head -c 1048576 /dev/urandom > data; cat data; cat data >&2'],
+        { cwd: run.dir },
+      );
+      const record = await run.observe(child);
+      // Same bytes on both streams (the content differs between runs: compare digests).
+      const digest = (text: string | undefined): string =>
+        createHash('sha256')
+          .update(Buffer.from(text ?? '', 'latin1'))
+          .digest('hex');
+      const out = record.streams['1'] ?? '';
+      const same = digest(out) === digest(record.streams['2']);
+      record.streams = {};
+      return { length: out.length, same, record };
+    },
+  },
+  {
+    name: 'binary bytes on stdout are not transcoded',
+    run: (run) => run.observe(run.api.spawn('printf', ['\\000\\001\\377\\376\\200'])),
+  },
+  {
+    name: "a grandchild holding stdout delays 'close' after 'exit'",
+    run: (run) => run.observe(run.api.spawn('sh', ['-c', 'sleep 0.3 & echo hi'])),
+  },
+  {
+    name: 'the child is an instance of ChildProcess',
+    run: async (run) => {
+      const child = run.api.spawn('true');
+      const isInstance = child instanceof ChildProcess;
+      return { isInstance, record: await run.observe(child) };
+    },
+  },
+  {
+    name: 'stdin of a child that reads everything (wc -c of 100000 bytes)',
+    run: async (run) => {
+      const child = run.api.spawn('wc', ['-c']);
+      const record = run.observe(child);
+      child.stdin.end(Buffer.alloc(100_000, 'x'));
+      return record;
+    },
+  },
+];

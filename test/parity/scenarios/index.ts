@@ -1,0 +1,23 @@
+// The scenario table: every group, in the order the test files run them.
+import type { Scenario } from '../harness.js';
+import { basics } from './basics.js';
+import { errors } from './errors.js';
+import { exec } from './exec.js';
+import { fork } from './fork.js';
+import { options } from './options.js';
+import { processLevel } from './process.js';
+import { signals } from './signals.js';
+import { stdio } from './stdio.js';
+import { validation } from './validation.js';
+
+export const table: Readonly<Record<string, readonly Scenario[]>> = {
+  basics,
+  errors,
+  validation,
+  options,
+  stdio,
+  signals,
+  exec,
+  fork,
+  process: processLevel,
+};
