@@ -13,6 +13,7 @@ import { writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { cFloor } from './lib/floor.mjs';
 import { machineFacts } from './lib/machine.mjs';
 import { render } from './lib/report.mjs';
 
@@ -68,6 +69,7 @@ process.stderr.write(
     `${config.durationMs} ms x ${config.runs} runs per figure\n`,
 );
 const rateSections = sections.filter((s) => s >= 1 && s <= 4);
+const floor = rateSections.includes(1) ? cFloor(config.durationMs, config.runs) : undefined;
 const byMemory = [];
 if (rateSections.length > 0) {
   for (const gib of config.memGiB) {
@@ -92,6 +94,7 @@ const results = {
   config,
   machine: { ...facts, loadavgEnd: machineFacts().loadavg },
   elapsedSec: (performance.now() - started) / 1000,
+  floor,
   byMemory,
   hold,
 };
