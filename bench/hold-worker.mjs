@@ -3,10 +3,10 @@
 // Usage: node --expose-gc bench/hold-worker.mjs '{"children":1000,"runs":3}'
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { IMPLS, tetheredFacts, track } from './lib/impls.mjs';
-import { memorySnapshot } from './lib/memory.mjs';
-import { sampleOthers } from './lib/machine.mjs';
-import { medianOfRuns } from './lib/stats.mjs';
+import { IMPLS, tetheredFacts, track } from './support/impls.mjs';
+import { memorySnapshot } from './support/memory.mjs';
+import { sampleOthers } from './support/machine.mjs';
+import { medianOfRuns } from './support/stats.mjs';
 
 const {
   children = 1000,

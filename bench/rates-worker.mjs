@@ -1,10 +1,10 @@
 // One bench subprocess: holds a given amount of filled Buffers, then measures sections 1-4 for
 // every implementation, alternating them run by run. Prints its results as one JSON line.
 // Usage: node bench/rates-worker.mjs '{"ballastMiB":1024,"durationMs":2000,"runs":3,...}'
-import { IMPLS, tetheredFacts } from './lib/impls.mjs';
-import { concurrent, sequential } from './lib/measure.mjs';
-import { fillBallast, memorySnapshot } from './lib/memory.mjs';
-import { medianOfRuns } from './lib/stats.mjs';
+import { IMPLS, tetheredFacts } from './support/impls.mjs';
+import { concurrent, sequential } from './support/measure.mjs';
+import { fillBallast, memorySnapshot } from './support/memory.mjs';
+import { medianOfRuns } from './support/stats.mjs';
 
 const config = JSON.parse(process.argv[2] ?? '{}');
 const {

@@ -13,9 +13,9 @@ import { writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { cFloor } from './lib/floor.mjs';
-import { machineFacts } from './lib/machine.mjs';
-import { render } from './lib/report.mjs';
+import { cFloor } from './support/floor.mjs';
+import { machineFacts } from './support/machine.mjs';
+import { render } from './support/report.mjs';
 
 const { values } = parseArgs({
   options: {

@@ -1,0 +1,309 @@
+// Turns the raw results of a bench run into the printed report: one table per section, ratios
+// against node:child_process from the same run, then every goal of issue 5 with its verdict.
+import { micros, num, ratio, table } from './table.mjs';
+
+const DISTURBED = 0.3; // cores used by other processes above which a figure is flagged
+
+function others(...results) {
+  const worst = Math.max(...results.map((r) => r?.others ?? 0));
+  return `${worst.toFixed(2)}${worst > DISTURBED ? '*' : ''}`;
+}
+
+const memLabel = (m) => `${m.ballastMiB / 1024} GiB`;
+
+function header(results) {
+  const { machine: m, config: c } = results;
+  const load = (l) => l.map((x) => x.toFixed(2)).join(' ');
+  return [
+    `tethered bench: ${c.quick ? 'QUICK smoke run (figures are indicative only)' : 'full run'}`,
+    `node ${m.node}, Linux ${m.kernel}, ${m.cpus} cpus (${m.cpuModel}), ` +
+      `${m.memGiB.toFixed(0)} GiB RAM, THP ${m.thp}`,
+    `load average: ${load(m.loadavg)} at start, ${load(m.loadavgEnd)} at end; ` +
+      `run took ${results.elapsedSec.toFixed(0)} s`,
+    `each figure: median of ${c.runs} run(s) of ${c.durationMs} ms, implementations interleaved; ` +
+      `"others" = CPU cores used by other processes meanwhile (* = over ${DISTURBED}, disturbed)`,
+    `command: /bin/true; ratios are tethered vs node:child_process (> 1x = tethered better)`,
+  ].join('\n');
+}
+
+function memoryTable(byMemory) {
+  return table(
+    ['ballast', 'RSS before', 'RSS holding ballast', 'RSS at end'],
+    byMemory.map((m) => [
+      memLabel(m),
+      `${num(m.rss.before.rssMiB)} MiB`,
+      `${num(m.rss.held.rssMiB)} MiB`,
+      `${num(m.rss.end.rssMiB)} MiB`,
+    ]),
+  );
+}
+
+function sequentialTable(byMemory) {
+  const rows = [];
+  for (const m of byMemory) {
+    for (const stdio of ['ignore', 'pipe']) {
+      const s = m.sections[`sequential-${stdio}`];
+      if (s === undefined) continue;
+      rows.push([
+        memLabel(m),
+        stdio,
+        num(s.node.rate),
+        num(s.tethered.rate),
+        ratio(s.tethered.rate, s.node.rate),
+        num(s.async.rate),
+        ratio(s.async.rate, s.node.rate),
+        others(s.node, s.tethered, s.async),
+      ]);
+    }
+  }
+  return table(
+    ['ballast', 'stdio', 'node /s', 'spawn /s', 'ratio', 'spawnAsync /s', 'ratio', 'others'],
+    rows,
+  );
+}
+
+function inFlightTable(byMemory) {
+  const rows = [];
+  for (const m of byMemory) {
+    for (const key of Object.keys(m.sections).filter((k) => k.startsWith('inflight-'))) {
+      const s = m.sections[key];
+      rows.push([
+        memLabel(m),
+        key.slice('inflight-'.length),
+        num(s.node.rate),
+        num(s.tethered.rate),
+        ratio(s.tethered.rate, s.node.rate),
+        num(s.async.rate),
+        ratio(s.async.rate, s.node.rate),
+        [s.node, s.tethered, s.async].some((r) => r.error) ? 'errors!' : others(s.node, s.tethered, s.async),
+      ]);
+    }
+  }
+  return table(
+    ['ballast', 'in flight', 'node /s', 'spawn /s', 'ratio', 'spawnAsync /s', 'ratio', 'others'],
+    rows,
+  );
+}
+
+function blockTable(byMemory) {
+  const rows = [];
+  for (const m of byMemory) {
+    for (const stdio of ['ignore', 'pipe']) {
+      const s = m.sections[`sequential-${stdio}`];
+      if (s === undefined) continue;
+      rows.push([
+        memLabel(m),
+        stdio,
+        micros(s.node.blockP50Us),
+        micros(s.node.blockP99Us),
+        micros(s.tethered.blockP50Us),
+        micros(s.tethered.blockP99Us),
+        ratio(s.node.blockP50Us, s.tethered.blockP50Us),
+        ratio(s.node.blockP99Us, s.tethered.blockP99Us),
+        micros(s.async.blockP50Us),
+        micros(s.async.blockP99Us),
+        `${num(s.node.count)}/${num(s.tethered.count)}`,
+      ]);
+    }
+  }
+  return table(
+    [
+      'ballast',
+      'stdio',
+      'node p50',
+      'node p99',
+      'spawn p50',
+      'spawn p99',
+      'ratio p50',
+      'ratio p99',
+      'spawnAsync() p50',
+      'p99',
+      'calls node/spawn',
+    ],
+    rows,
+  );
+}
+
+function turnsTable(byMemory) {
+  const rows = [];
+  for (const m of byMemory) {
+    const s = m.sections.turns;
+    if (s === undefined) continue;
+    for (const [key, label] of [
+      ['node', 'node spawn'],
+      ['tethered', 'tethered spawn'],
+      ['async', 'tethered spawnAsync'],
+    ]) {
+      const r = s[key];
+      rows.push([
+        memLabel(m),
+        label,
+        num(r.turnsPerSec),
+        key === 'node' ? '' : ratio(r.turnsPerSec, s.node.turnsPerSec),
+        `${num(r.longestStallMs, 1)} ms`,
+        key === 'node' ? '' : ratio(s.node.longestStallMs, r.longestStallMs),
+        num(r.stallsOver20),
+        `${num(r.runDelayMs, 0)} ms`,
+        num(r.rate),
+        others(r),
+      ]);
+    }
+  }
+  return table(
+    [
+      'ballast',
+      'spawning with',
+      'turns/s',
+      'ratio',
+      'longest stall',
+      'ratio',
+      'stalls > 20 ms',
+      'JS thread waited for CPU',
+      'spawns/s',
+      'others',
+    ],
+    rows,
+  );
+}
+
+function holdTable(hold) {
+  const rows = [];
+  for (const [stdio, byImpl] of Object.entries(hold.results)) {
+    for (const [key, label] of [
+      ['node', 'node spawn'],
+      ['tethered', 'tethered spawn'],
+      ['async', 'tethered spawnAsync'],
+    ]) {
+      const r = byImpl[key];
+      rows.push([
+        stdio,
+        label,
+        `${num(r.startSec, 2)} s`,
+        key === 'node' ? '' : ratio(byImpl.node.startSec, r.startSec),
+        `${num(r.rssMiB, 1)} MiB`,
+        `${num(r.heapMiB, 1)} MiB`,
+        num(r.fds),
+        num(r.fdsPerChild, 2),
+        num(r.leftAlive),
+        others(r),
+      ]);
+    }
+  }
+  return table(
+    ['stdio', 'spawned with', 'all running', 'ratio', 'RSS +', 'V8 heap +', 'fds +', 'fds/child', 'alive after kill', 'others'],
+    rows,
+  );
+}
+
+/** Every goal of issue 5 with the measured value and whether this run met it. */
+function goals(results) {
+  const rows = [];
+  const mem = (gib) => results.byMemory.find((m) => m.ballastMiB === gib * 1024);
+  const seq = (m) => m?.sections['sequential-ignore'];
+  const add = (goal, measured, met) => rows.push([goal, measured, met === undefined ? 'n/a' : met ? 'met' : 'MISSED']);
+
+  const base = seq(mem(0));
+  for (const [gib, target] of [
+    [0, 2],
+    [1, 50],
+    [4, 200],
+  ]) {
+    const s = seq(mem(gib));
+    const r = s && s.tethered.rate / s.node.rate;
+    add(
+      `sequential rate >= ${target}x node at ${gib === 0 ? 'base RSS' : `${gib} GiB`}`,
+      s ? `${r.toFixed(1)}x (${num(s.tethered.rate)} vs ${num(s.node.rate)}/s)` : 'not run',
+      s && r >= target,
+    );
+  }
+  const big = seq(mem(4));
+  add(
+    'tethered rate at 4 GiB within 20% of base',
+    big && base ? `${num(big.tethered.rate)} vs ${num(base.tethered.rate)}/s (${((big.tethered.rate / base.tethered.rate - 1) * 100).toFixed(0)}%)` : 'not run',
+    big && base ? big.tethered.rate >= 0.8 * base.tethered.rate : undefined,
+  );
+  for (const m of results.byMemory) {
+    const s16 = m.sections['inflight-16'];
+    if (s16 === undefined) continue;
+    const nodeBest = Math.max(
+      ...Object.entries(m.sections)
+        .filter(([k]) => k.startsWith('inflight-') || k.startsWith('sequential-'))
+        .map(([, s]) => s.node.rate),
+    );
+    const ours = Math.max(s16.tethered.rate, s16.async.rate);
+    add(
+      `16 in flight >= 2x node's best (${memLabel(m)})`,
+      `${(ours / nodeBest).toFixed(1)}x (${num(ours)} vs ${num(nodeBest)}/s)`,
+      ours >= 2 * nodeBest,
+    );
+  }
+  const blocks = results.byMemory.flatMap((m) =>
+    ['ignore', 'pipe'].map((stdio) => m.sections[`sequential-${stdio}`]?.tethered).filter(Boolean),
+  );
+  if (blocks.length > 0) {
+    const p50 = Math.max(...blocks.map((b) => b.blockP50Us));
+    const p99 = Math.max(...blocks.map((b) => b.blockP99Us));
+    add('spawn() block p50 <= 100 µs at every size', `worst ${micros(p50)}`, p50 <= 100);
+    add('spawn() block p99 <= 400 µs at every size', `worst ${micros(p99)}`, p99 <= 400);
+  }
+  const turns = results.byMemory.map((m) => m.sections.turns?.async).filter(Boolean);
+  if (turns.length > 0) {
+    const minTurns = Math.min(...turns.map((t) => t.turnsPerSec));
+    const maxStall = Math.max(...turns.map((t) => t.longestStallMs));
+    add('spawnAsync at max rate: >= 200 turns/s', `worst ${num(minTurns)} turns/s`, minTurns >= 200);
+    add('spawnAsync at max rate: no stall > 20 ms', `worst ${num(maxStall, 1)} ms`, maxStall <= 20);
+  }
+  if (results.hold) {
+    const n = results.hold.children;
+    for (const [stdio, byImpl] of Object.entries(results.hold.results)) {
+      for (const key of ['tethered', 'async']) {
+        const r = byImpl[key];
+        const name = key === 'async' ? 'spawnAsync' : 'spawn';
+        add(
+          `${n} live children (${name}, ${stdio}) in <= ${((0.7 * n) / 1000).toFixed(2)} s`,
+          `${num(r.startSec, 2)} s`,
+          r.startSec <= 0.7 * (n / 1000),
+        );
+        const extra = r.fdsPerChild - byImpl.node.fdsPerChild;
+        add(`<= 1 extra fd per live child vs node (${name}, ${stdio})`, `${num(extra, 2)}`, extra <= 1);
+      }
+    }
+  }
+  return table(['goal (issue 5)', 'measured', 'verdict'], rows);
+}
+
+/** The full printed report. */
+export function render(results) {
+  const parts = [header(results)];
+  const { byMemory, hold } = results;
+  if (byMemory.length > 0) {
+    parts.push(`(5) parent memory held by filled Buffers (each size in its own process)\n${memoryTable(byMemory)}`);
+    if (byMemory.some((m) => m.sections['sequential-ignore'])) {
+      const floor = results.floor
+        ? `\nfloor, same machine and run: a C loop of posix_spawn (clone CLONE_VM|CLONE_VFORK) + waitpid: ` +
+          `${num(results.floor.rate)}/s, ${micros(results.floor.blockP50Us)} p50 / ` +
+          `${micros(results.floor.blockP99Us)} p99 inside posix_spawn`
+        : '\nfloor: no C compiler (cc), C loop skipped';
+      parts.push(`(1) sequential spawn + exit, spawns/s\n${sequentialTable(byMemory)}${floor}`);
+    }
+    if (byMemory.some((m) => Object.keys(m.sections).some((k) => k.startsWith('inflight-')))) {
+      parts.push(`(2) spawns/s with N children in flight (respawn on 'close')\n${inFlightTable(byMemory)}`);
+    }
+    if (byMemory.some((m) => m.sections['sequential-ignore'])) {
+      parts.push(
+        `(3) JS-thread block per call (during (1)); spawnAsync(): synchronous part only\n${blockTable(byMemory)}`,
+      );
+    }
+    if (byMemory.some((m) => m.sections.turns)) {
+      parts.push(
+        `(4) event loop while spawning at max rate (16 in flight, setImmediate ticker; turns counted ` +
+          `until the deadline)\n${turnsTable(byMemory)}`,
+      );
+    }
+  }
+  if (hold) {
+    parts.push(`(6) holding ${hold.children} live 'sleep 30' children (then SIGKILL by pid)\n${holdTable(hold)}`);
+  }
+  parts.push(`goals\n${goals(results)}`);
+  return `${parts.join('\n\n')}\n`;
+}
