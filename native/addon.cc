@@ -91,6 +91,64 @@ Napi::Value Init(const Napi::CallbackInfo& info) {
   return Napi::Number::New(env, 0);
 }
 
+// Node-API calls that touch properties or coerce values fail once the environment is being torn
+// down (a Worker terminated while it is inside one of our functions), and node-addon-api turns
+// such a failure into Error::New, which is fatal at that point. So values are read and results
+// built with raw Node-API calls whose failure is simply reported.
+
+// The string `value` holds, or false.
+bool ReadString(napi_env env, napi_value value, std::string* out) {
+  size_t length = 0;
+  if (napi_get_value_string_utf8(env, value, nullptr, 0, &length) != napi_ok) return false;
+  out->resize(length);
+  return napi_get_value_string_utf8(env, value, out->data(), length + 1, &length) == napi_ok;
+}
+
+// The strings of the array `value` (an empty list if it is not an array), or false.
+bool ReadStringArray(napi_env env, napi_value value, std::vector<std::string>* out) {
+  bool is_array = false;
+  uint32_t length = 0;
+  if (napi_is_array(env, value, &is_array) != napi_ok || !is_array) return true;
+  if (napi_get_array_length(env, value, &length) != napi_ok) return false;
+  out->resize(length);
+  for (uint32_t i = 0; i < length; ++i) {
+    napi_value element;
+    if (napi_get_element(env, value, i, &element) != napi_ok) return false;
+    if (!ReadString(env, element, &(*out)[i])) return false;
+  }
+  return true;
+}
+
+// The elements of the Int32Array `value` (an empty list for anything else).
+std::vector<int> IntArray(napi_env env, napi_value value) {
+  bool is_typed = false;
+  napi_typedarray_type type;
+  size_t length = 0;
+  void* data = nullptr;
+  if (napi_is_typedarray(env, value, &is_typed) != napi_ok || !is_typed ||
+      napi_get_typedarray_info(env, value, &type, &length, &data, nullptr, nullptr) != napi_ok ||
+      type != napi_int32_array || data == nullptr) {
+    return {};
+  }
+  const int* ints = static_cast<const int*>(data);
+  return std::vector<int>(ints, ints + length);
+}
+
+bool ReadBool(napi_env env, napi_value value) {
+  bool out = false;
+  return napi_get_value_bool(env, value, &out) == napi_ok && out;
+}
+
+// [a, b] as a JS array; if the environment is being torn down, whatever could be built.
+napi_value IntPair(napi_env env, int64_t a, int64_t b) {
+  napi_value array = nullptr;
+  napi_value first, second;
+  if (napi_create_array_with_length(env, 2, &array) != napi_ok) return nullptr;
+  if (napi_create_int64(env, a, &first) == napi_ok) (void)napi_set_element(env, array, 0, first);
+  if (napi_create_int64(env, b, &second) == napi_ok) (void)napi_set_element(env, array, 1, second);
+  return array;
+}
+
 // socketpair(bufferSize): [parentEnd, childEnd] or -errno. AF_UNIX stream pair, close-on-exec.
 Napi::Value SocketPair(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
@@ -106,10 +164,7 @@ Napi::Value SocketPair(const Napi::CallbackInfo& info) {
     }
   }
   if (EnvState* state = State(env)) state->unclaimed_fds.insert({fds[0], fds[1]});
-  Napi::Array pair = Napi::Array::New(env, 2);
-  pair.Set(0u, Napi::Number::New(env, fds[0]));
-  pair.Set(1u, Napi::Number::New(env, fds[1]));
-  return pair;
+  return Napi::Value(env, IntPair(env, fds[0], fds[1]));
 }
 
 // closeFd(fd)
@@ -120,24 +175,6 @@ Napi::Value CloseFd(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), r == 0 ? 0 : -errno);
 }
 
-std::vector<std::string> StringArray(const Napi::Value& value) {
-  std::vector<std::string> out;
-  if (!value.IsArray()) return out;
-  Napi::Array array = value.As<Napi::Array>();
-  const uint32_t length = array.Length();
-  out.reserve(length);
-  for (uint32_t i = 0; i < length; ++i) out.push_back(array.Get(i).As<Napi::String>().Utf8Value());
-  return out;
-}
-
-std::vector<int> IntArray(const Napi::Value& value) {
-  std::vector<int> out;
-  if (!value.IsTypedArray()) return out;
-  Napi::Int32Array array = value.As<Napi::Int32Array>();
-  out.assign(array.Data(), array.Data() + array.ElementLength());
-  return out;
-}
-
 // spawn(file, args, envPairs, cwd, fds, closeAfter, detached, uid, gid, deathSignal, asyncToken)
 // Sync (asyncToken 0): [pid, childId] or -errno. Async: 0 or -errno, then a kSpawned event.
 // Owns the closeAfter fds from the moment it is called, whatever the outcome.
@@ -145,48 +182,50 @@ Napi::Value Spawn(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   auto request = std::make_unique<SpawnRequest>();
   EnvState* state = State(env);
-  for (int fd : IntArray(info[5])) {
+  for (int fd : IntArray(env, info[5])) {
     request->close_after.emplace_back(fd);
     if (state != nullptr) state->unclaimed_fds.erase(fd);
   }
   if (state == nullptr || info.Length() < 11) return Napi::Number::New(env, -EINVAL);
-  request->file = info[0].As<Napi::String>().Utf8Value();
-  request->args = StringArray(info[1]);
-  request->env = StringArray(info[2]);
+  if (!ReadString(env, info[0], &request->file) || !ReadStringArray(env, info[1], &request->args) ||
+      !ReadStringArray(env, info[2], &request->env)) {
+    return Napi::Number::New(env, -EINVAL);
+  }
   if (info[3].IsString()) {
-    request->cwd = info[3].As<Napi::String>().Utf8Value();
+    if (!ReadString(env, info[3], &request->cwd)) return Napi::Number::New(env, -EINVAL);
     request->has_cwd = !request->cwd.empty();
   }
-  request->fds = IntArray(info[4]);
-  request->detached = info[6].ToBoolean().Value();
-  if (info[7].IsNumber()) {
+  request->fds = IntArray(env, info[4]);
+  request->detached = ReadBool(env, info[6]);
+  int32_t id = 0;
+  if (napi_get_value_int32(env, info[7], &id) == napi_ok) {
     request->set_uid = true;
-    request->uid = static_cast<unsigned>(info[7].As<Napi::Number>().Int32Value());
+    request->uid = static_cast<unsigned>(id);
   }
-  if (info[8].IsNumber()) {
+  if (napi_get_value_int32(env, info[8], &id) == napi_ok) {
     request->set_gid = true;
-    request->gid = static_cast<unsigned>(info[8].As<Napi::Number>().Int32Value());
+    request->gid = static_cast<unsigned>(id);
   }
-  request->death_signal = info[9].As<Napi::Number>().Int32Value();
+  uint32_t async_token = 0;
+  if (napi_get_value_int32(env, info[9], &request->death_signal) != napi_ok ||
+      napi_get_value_uint32(env, info[10], &async_token) != napi_ok) {
+    return Napi::Number::New(env, -EINVAL);
+  }
   request->env_id = state->env_id;
-  const uint32_t async_token = info[10].As<Napi::Number>().Uint32Value();
   if (async_token != 0) {
     request->async_token = async_token;
     return Napi::Number::New(env, Spawner::Get().SpawnAsync(std::move(request)));
   }
   int err = Spawner::Get().SpawnSync(request.get());
   if (err != 0) return Napi::Number::New(env, err);
-  Napi::Array out = Napi::Array::New(env, 2);
-  out.Set(0u, Napi::Number::New(env, request->pid));
-  out.Set(1u, Napi::Number::New(env, request->child_id));
-  return out;
+  return Napi::Value(env, IntPair(env, request->pid, request->child_id));
 }
 
 // claimFds(fds): JS now owns these socketpair ends (it is about to open them into Pipes).
 Napi::Value ClaimFds(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (EnvState* state = State(env)) {
-    for (int fd : IntArray(info[0])) state->unclaimed_fds.erase(fd);
+    for (int fd : IntArray(env, info[0])) state->unclaimed_fds.erase(fd);
   }
   return env.Undefined();
 }
@@ -202,7 +241,7 @@ Napi::Value Kill(const Napi::CallbackInfo& info) {
 Napi::Value SetKeepAlive(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   EnvState* state = State(env);
-  bool want = info[0].ToBoolean().Value();
+  bool want = ReadBool(env, info[0]);
   if (state != nullptr && state->tsfn != nullptr && want != state->keep_alive) {
     if (want) {
       napi_ref_threadsafe_function(env, state->tsfn);
@@ -218,28 +257,51 @@ Napi::Value SetKeepAlive(const Napi::CallbackInfo& info) {
 Napi::Value Facts(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   SpawnerFacts facts = Spawner::Get().Facts();
-  Napi::Object out = Napi::Object::New(env);
-  out.Set("started", facts.started);
-  out.Set("pidfd", facts.pidfd);
-  out.Set("cloneVfork", facts.clone_vfork);
+  napi_value out = nullptr;
+  if (napi_create_object(env, &out) != napi_ok) return env.Undefined();
+  auto set = [env, out](const char* key, napi_value value) {
+    if (value != nullptr) (void)napi_set_named_property(env, out, key, value);
+  };
+  set("started", Napi::Boolean::New(env, facts.started));
+  set("pidfd", Napi::Boolean::New(env, facts.pidfd));
+  set("cloneVfork", Napi::Boolean::New(env, facts.clone_vfork));
   if (facts.pidfd_fallback_reason != nullptr) {
-    out.Set("pidfdFallbackReason", facts.pidfd_fallback_reason);
+    set("pidfdFallbackReason", Napi::String::New(env, facts.pidfd_fallback_reason));
   }
-  if (facts.start_error != 0) out.Set("startError", facts.start_error);
-  return out;
+  if (facts.start_error != 0) set("startError", Napi::Number::New(env, facts.start_error));
+  return Napi::Value(env, out);
 }
 
 }  // namespace
 
+// The napi_callback for one of the functions above.
+template <Napi::Value (*Function)(const Napi::CallbackInfo&)>
+napi_value Raw(napi_env env, napi_callback_info raw_info) {
+  Napi::CallbackInfo info(env, raw_info);
+  return Function(info);
+}
+
 Napi::Object InitModule(Napi::Env env, Napi::Object exports) {
-  exports.Set("init", Napi::Function::New(env, Init, "init"));
-  exports.Set("socketpair", Napi::Function::New(env, SocketPair, "socketpair"));
-  exports.Set("closeFd", Napi::Function::New(env, CloseFd, "closeFd"));
-  exports.Set("spawn", Napi::Function::New(env, Spawn, "spawn"));
-  exports.Set("claimFds", Napi::Function::New(env, ClaimFds, "claimFds"));
-  exports.Set("kill", Napi::Function::New(env, Kill, "kill"));
-  exports.Set("setKeepAlive", Napi::Function::New(env, SetKeepAlive, "setKeepAlive"));
-  exports.Set("facts", Napi::Function::New(env, Facts, "facts"));
+  const struct {
+    const char* name;
+    napi_callback callback;
+  } functions[] = {
+      {"init", Raw<Init>},
+      {"socketpair", Raw<SocketPair>},
+      {"closeFd", Raw<CloseFd>},
+      {"spawn", Raw<Spawn>},
+      {"claimFds", Raw<ClaimFds>},
+      {"kill", Raw<Kill>},
+      {"setKeepAlive", Raw<SetKeepAlive>},
+      {"facts", Raw<Facts>},
+  };
+  // Raw calls: a Worker may be terminated while it loads the addon (see ReadString above).
+  for (const auto& f : functions) {
+    napi_value fn;
+    if (napi_create_function(env, f.name, NAPI_AUTO_LENGTH, f.callback, nullptr, &fn) == napi_ok) {
+      (void)napi_set_named_property(env, exports, f.name, fn);
+    }
+  }
   return exports;
 }
 
