@@ -75,7 +75,9 @@ function inFlightTable(byMemory) {
         ratio(s.tethered.rate, s.node.rate),
         num(s.async.rate),
         ratio(s.async.rate, s.node.rate),
-        [s.node, s.tethered, s.async].some((r) => r.error) ? 'errors!' : others(s.node, s.tethered, s.async),
+        [s.node, s.tethered, s.async].some((r) => r.error)
+          ? 'errors!'
+          : others(s.node, s.tethered, s.async),
       ]);
     }
   }
@@ -190,7 +192,18 @@ function holdTable(hold) {
     }
   }
   return table(
-    ['stdio', 'spawned with', 'all running', 'ratio', 'RSS +', 'V8 heap +', 'fds +', 'fds/child', 'alive after kill', 'others'],
+    [
+      'stdio',
+      'spawned with',
+      'all running',
+      'ratio',
+      'RSS +',
+      'V8 heap +',
+      'fds +',
+      'fds/child',
+      'alive after kill',
+      'others',
+    ],
     rows,
   );
 }
@@ -200,7 +213,8 @@ function goals(results) {
   const rows = [];
   const mem = (gib) => results.byMemory.find((m) => m.ballastMiB === gib * 1024);
   const seq = (m) => m?.sections['sequential-ignore'];
-  const add = (goal, measured, met) => rows.push([goal, measured, met === undefined ? 'n/a' : met ? 'met' : 'MISSED']);
+  const add = (goal, measured, met) =>
+    rows.push([goal, measured, met === undefined ? 'n/a' : met ? 'met' : 'MISSED']);
 
   const base = seq(mem(0));
   for (const [gib, target] of [
@@ -219,7 +233,9 @@ function goals(results) {
   const big = seq(mem(4));
   add(
     'tethered rate at 4 GiB within 20% of base',
-    big && base ? `${num(big.tethered.rate)} vs ${num(base.tethered.rate)}/s (${((big.tethered.rate / base.tethered.rate - 1) * 100).toFixed(0)}%)` : 'not run',
+    big && base
+      ? `${num(big.tethered.rate)} vs ${num(base.tethered.rate)}/s (${((big.tethered.rate / base.tethered.rate - 1) * 100).toFixed(0)}%)`
+      : 'not run',
     big && base ? big.tethered.rate >= 0.8 * base.tethered.rate : undefined,
   );
   for (const m of results.byMemory) {
@@ -250,7 +266,11 @@ function goals(results) {
   if (turns.length > 0) {
     const minTurns = Math.min(...turns.map((t) => t.turnsPerSec));
     const maxStall = Math.max(...turns.map((t) => t.longestStallMs));
-    add('spawnAsync at max rate: >= 200 turns/s', `worst ${num(minTurns)} turns/s`, minTurns >= 200);
+    add(
+      'spawnAsync at max rate: >= 200 turns/s',
+      `worst ${num(minTurns)} turns/s`,
+      minTurns >= 200,
+    );
     add('spawnAsync at max rate: no stall > 20 ms', `worst ${num(maxStall, 1)} ms`, maxStall <= 20);
   }
   if (results.hold) {
@@ -265,7 +285,11 @@ function goals(results) {
           r.startSec <= 0.7 * (n / 1000),
         );
         const extra = r.fdsPerChild - byImpl.node.fdsPerChild;
-        add(`<= 1 extra fd per live child vs node (${name}, ${stdio})`, `${num(extra, 2)}`, extra <= 1);
+        add(
+          `<= 1 extra fd per live child vs node (${name}, ${stdio})`,
+          `${num(extra, 2)}`,
+          extra <= 1,
+        );
       }
     }
   }
@@ -277,7 +301,9 @@ export function render(results) {
   const parts = [header(results)];
   const { byMemory, hold } = results;
   if (byMemory.length > 0) {
-    parts.push(`(5) parent memory held by filled Buffers (each size in its own process)\n${memoryTable(byMemory)}`);
+    parts.push(
+      `(5) parent memory held by filled Buffers (each size in its own process)\n${memoryTable(byMemory)}`,
+    );
     if (byMemory.some((m) => m.sections['sequential-ignore'])) {
       const floor = results.floor
         ? `\nfloor, same machine and run: a C loop of posix_spawn (clone CLONE_VM|CLONE_VFORK) + waitpid: ` +
@@ -287,7 +313,9 @@ export function render(results) {
       parts.push(`(1) sequential spawn + exit, spawns/s\n${sequentialTable(byMemory)}${floor}`);
     }
     if (byMemory.some((m) => Object.keys(m.sections).some((k) => k.startsWith('inflight-')))) {
-      parts.push(`(2) spawns/s with N children in flight (respawn on 'close')\n${inFlightTable(byMemory)}`);
+      parts.push(
+        `(2) spawns/s with N children in flight (respawn on 'close')\n${inFlightTable(byMemory)}`,
+      );
     }
     if (byMemory.some((m) => m.sections['sequential-ignore'])) {
       parts.push(
@@ -302,7 +330,9 @@ export function render(results) {
     }
   }
   if (hold) {
-    parts.push(`(6) holding ${hold.children} live 'sleep 30' children (then SIGKILL by pid)\n${holdTable(hold)}`);
+    parts.push(
+      `(6) holding ${hold.children} live 'sleep 30' children (then SIGKILL by pid)\n${holdTable(hold)}`,
+    );
   }
   parts.push(`goals\n${goals(results)}`);
   return `${parts.join('\n\n')}\n`;
