@@ -221,11 +221,28 @@ Napi::Value Spawn(const Napi::CallbackInfo& info) {
   return Napi::Value(env, IntPair(env, request->pid, request->child_id));
 }
 
-// claimFds(fds): JS now owns these socketpair ends (it is about to open them into Pipes).
-Napi::Value ClaimFds(const Napi::CallbackInfo& info) {
+// openPipes(pipes, fds): pipes[i].open(fds[i]) for each socketpair parent end, called from here so
+// that each fd changes owner exactly once: a Pipe that took it closes it; otherwise it is closed
+// now. Done in JS, a Worker terminated between the two steps leaked the fd (or, claimed after
+// the open, closed it twice).
+Napi::Value OpenPipes(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (EnvState* state = State(env)) {
-    for (int fd : IntArray(env, info[0])) state->unclaimed_fds.erase(fd);
+  EnvState* state = State(env);
+  napi_value pipes = info[0];
+  const std::vector<int> fds = IntArray(env, info[1]);
+  for (uint32_t i = 0; i < fds.size(); ++i) {
+    const int fd = fds[i];
+    if (state != nullptr) state->unclaimed_fds.erase(fd);
+    napi_value pipe, open, arg, result;
+    int32_t opened = -1;
+    if (napi_get_element(env, pipes, i, &pipe) == napi_ok &&
+        napi_get_named_property(env, pipe, "open", &open) == napi_ok &&
+        napi_create_int32(env, fd, &arg) == napi_ok &&
+        napi_call_function(env, pipe, open, 1, &arg, &result) == napi_ok &&
+        napi_get_value_int32(env, result, &opened) == napi_ok && opened == 0) {
+      continue;  // the Pipe owns it now
+    }
+    close(fd);
   }
   return env.Undefined();
 }
@@ -290,7 +307,7 @@ Napi::Object InitModule(Napi::Env env, Napi::Object exports) {
       {"socketpair", Raw<SocketPair>},
       {"closeFd", Raw<CloseFd>},
       {"spawn", Raw<Spawn>},
-      {"claimFds", Raw<ClaimFds>},
+      {"openPipes", Raw<OpenPipes>},
       {"kill", Raw<Kill>},
       {"setKeepAlive", Raw<SetKeepAlive>},
       {"facts", Raw<Facts>},

@@ -33,8 +33,11 @@ export interface NativeBinding {
     deathSignal: number,
     asyncToken: number,
   ): [pid: number, childId: number] | number;
-  /** JS takes ownership of these socketpair ends (until then teardown would close them). */
-  claimFds(fds: Int32Array): void;
+  /**
+   * `pipes[i].open(fds[i])` for each socketpair parent end; an fd no Pipe took is closed. Until
+   * then, environment teardown closes it.
+   */
+  openPipes(pipes: unknown[], fds: Int32Array): void;
   kill(childId: number, signal: number): number;
   setKeepAlive(on: boolean): void;
   facts(): NativeFacts;

@@ -441,11 +441,11 @@ export class TetheredHandle {
   }
 
   #openParentEnds(launch: PreparedLaunch): void {
-    const binding = this.#registry.binding;
-    binding.claimFds(Int32Array.from(launch.parentEnds, (end) => end.fd));
-    for (const { pipe, fd } of launch.parentEnds) {
-      if (pipe.open?.(fd) !== 0) binding.closeFd(fd);
-    }
+    if (launch.parentEnds.length === 0) return;
+    this.#registry.binding.openPipes(
+      launch.parentEnds.map((end) => end.pipe),
+      Int32Array.from(launch.parentEnds, (end) => end.fd),
+    );
   }
 
   #abandon(launch: PreparedLaunch): void {
