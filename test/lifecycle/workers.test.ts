@@ -1,0 +1,154 @@
+// Issue 4, Workers and teardown: children spawned from Workers outlive their Worker (however it
+// ends), stay tethered to the process through the one spawner thread, and are reaped by the
+// process-wide reaper when they exit, with no environment left to tell.
+import { once } from 'node:events';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { isAlive, killQuietly, parentPid, processState, waitFor } from '../helpers/proc.js';
+import { childrenOfThread, spawnerThreadId } from './proc-counts.js';
+
+const WORKER = new URL('../fixtures/lifecycle/spawn-worker.mjs', import.meta.url);
+const PDEATHSIG_PY = fileURLToPath(new URL('../fixtures/pdeathsig.py', import.meta.url));
+const SIGTERM = 15;
+
+/** A set of pids that is killed (by pid) when the current test ends, however it ends. */
+function trackPids(): Set<number> {
+  const started = new Set<number>();
+  onTestFinished(() => {
+    for (const pid of started) killQuietly(pid);
+  });
+  return started;
+}
+
+interface PidsMessage {
+  pids: number[];
+}
+
+function startWorker(workerData: unknown): Worker {
+  return new Worker(WORKER, { workerData });
+}
+
+/** True once no pid in `pids` is this process's child any more (reaped: not even a zombie). */
+function allReaped(pids: number[]): boolean {
+  return pids.every((pid) => parentPid(pid) !== process.pid);
+}
+
+/** Our children among `pids` that are zombies. */
+function zombies(pids: number[]): number[] {
+  return pids.filter((pid) => parentPid(pid) === process.pid && processState(pid) === 'Z');
+}
+
+describe.concurrent('children of Workers', () => {
+  it('57 Workers each spawn `sleep 20` and exit: 12 s later all 57 children live, and once they finish none is left a zombie', async () => {
+    const started = trackPids();
+    const workers = Array.from({ length: 57 }, () =>
+      startWorker({ mode: 'natural', children: [{ command: 'sleep', args: ['20'] }] }),
+    );
+    const exits = workers.map(async (worker) => (await once(worker, 'exit'))[0] as number);
+    const pids = await Promise.all(
+      workers.map(async (worker) => {
+        const [message] = (await once(worker, 'message')) as [PidsMessage];
+        const pid = message.pids[0]!;
+        started.add(pid);
+        return pid;
+      }),
+    );
+    expect(await Promise.all(exits)).toEqual(Array(57).fill(0));
+
+    const someDied = await waitFor(() => pids.some((pid) => !isAlive(pid)), 12_000, 250);
+    expect(pids.filter((pid) => !isAlive(pid))).toEqual([]);
+    expect(someDied).toBe(false);
+
+    // They finish on their own; the reaper (not any Worker) reaps them.
+    expect(await waitFor(() => pids.every((pid) => !isAlive(pid)), 20_000, 100)).toBe(true);
+    await waitFor(() => allReaped(pids), 5000);
+    expect(zombies(pids)).toEqual([]);
+    expect(allReaped(pids)).toBe(true);
+  }, 90_000);
+
+  it('a Worker that calls process.exit() while its children run: they keep running, tethered to the spawner thread, and are reaped when they exit', async () => {
+    const started = trackPids();
+    const worker = startWorker({
+      mode: 'exit',
+      children: [0, 1, 2].map(() => ({
+        command: 'sleep',
+        args: ['30'],
+        options: { stdio: 'pipe' },
+      })),
+    });
+    const exited = once(worker, 'exit');
+    const [{ pids }] = (await once(worker, 'message')) as [PidsMessage];
+    for (const pid of pids) started.add(pid);
+    expect(((await exited) as [number])[0]).toBe(0);
+
+    expect(pids.map(isAlive)).toEqual([true, true, true]);
+    const spawner = spawnerThreadId();
+    expect(spawner).toBeDefined();
+    expect(childrenOfThread('self', spawner!)).toEqual(expect.arrayContaining(pids));
+
+    for (const pid of pids) process.kill(pid, 'SIGTERM');
+    await waitFor(() => allReaped(pids), 5000);
+    expect(zombies(pids)).toEqual([]);
+    expect(allReaped(pids)).toBe(true);
+  });
+
+  it('200 spawns from Workers that exit as soon as spawn() returns: every child is alive and armed with SIGTERM, a child of the spawner thread', async () => {
+    const started = trackPids();
+    const total = 200;
+    const batch = 50;
+    const dir = mkdtempSync(join(tmpdir(), 'tethered-p2-'));
+    const pids = new Int32Array(new SharedArrayBuffer(4 * total));
+    try {
+      for (let first = 0; first < total; first += batch) {
+        const slots = Array.from({ length: batch }, (_, i) => first + i);
+        const outFiles = slots.map((slot) => join(dir, `child-${slot}`));
+        const outFds = outFiles.map((file) => openSync(file, 'w'));
+        try {
+          const exits = slots.map(async (slot, i) => {
+            const worker = startWorker({
+              mode: 'immediate',
+              slot,
+              pids,
+              child: {
+                command: 'python3',
+                args: [PDEATHSIG_PY, '30'],
+                options: { stdio: ['ignore', outFds[i], 'ignore'] },
+              },
+            });
+            return ((await once(worker, 'exit')) as [number])[0];
+          });
+          expect(await Promise.all(exits)).toEqual(Array(batch).fill(0));
+          const batchPids = slots.map((slot) => pids[slot]!);
+          for (const pid of batchPids) started.add(pid);
+          expect(batchPids.filter((pid) => pid <= 0)).toEqual([]);
+
+          // Each child prints its PR_GET_PDEATHSIG once it runs, after its Worker is gone.
+          const printed = await waitFor(
+            () => outFiles.every((file) => readFileSync(file, 'utf8').endsWith('\n')),
+            20_000,
+            20,
+          );
+          expect(printed).toBe(true);
+          expect(outFiles.map((file) => Number(readFileSync(file, 'utf8').trim()))).toEqual(
+            Array(batch).fill(SIGTERM),
+          );
+          expect(batchPids.filter((pid) => !isAlive(pid))).toEqual([]);
+          const spawner = spawnerThreadId();
+          const spawnerChildren = new Set(childrenOfThread('self', spawner!));
+          expect(batchPids.filter((pid) => !spawnerChildren.has(pid))).toEqual([]);
+
+          for (const pid of batchPids) killQuietly(pid);
+          expect(await waitFor(() => allReaped(batchPids), 10_000)).toBe(true);
+        } finally {
+          for (const fd of outFds) closeSync(fd);
+        }
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
+});
