@@ -3,7 +3,13 @@ import * as childProcess from 'node:child_process';
 import { promisify } from 'node:util';
 import { CAPTURED, type TetheredHandle } from './handle.js';
 import { withTether, type TetherRequest } from './seam.js';
-import type { SpawnAsyncFunction, SpawnFunction } from './types.js';
+import type {
+  ExecFileFunction,
+  ExecFunction,
+  ForkFunction,
+  SpawnAsyncFunction,
+  SpawnFunction,
+} from './types.js';
 
 /** The options object among a call's arguments, found the way Node's normalisers find it. */
 function tetherRequestOf(args: readonly unknown[]): TetherRequest {
@@ -57,17 +63,17 @@ function tetherFunction<F extends AnyFunction>(nodeFunction: F): F {
  */
 export const exec = tetherFunction(
   childProcess.exec as unknown as AnyFunction,
-) as unknown as typeof childProcess.exec;
+) as unknown as ExecFunction;
 
 /** Tethered `child_process.execFile`; see {@link exec}. */
 export const execFile = tetherFunction(
   childProcess.execFile as unknown as AnyFunction,
-) as unknown as typeof childProcess.execFile;
+) as unknown as ExecFileFunction;
 
 /** Tethered `child_process.fork`, with Node's IPC channel; accepts `deathSignal`. */
 export const fork = tetherFunction(
   childProcess.fork as unknown as AnyFunction,
-) as unknown as typeof childProcess.fork;
+) as unknown as ForkFunction;
 
 /** Resolves once `child` emitted 'spawn'; rejects with its 'error' if that comes first. */
 function settleOnSpawn(

@@ -3,6 +3,16 @@ import type {
   ChildProcess,
   ChildProcessByStdio,
   ChildProcessWithoutNullStreams,
+  ExecException,
+  ExecFileException,
+  ExecFileOptions,
+  ExecFileOptionsWithBufferEncoding,
+  ExecFileOptionsWithStringEncoding,
+  ExecOptions,
+  ExecOptionsWithBufferEncoding,
+  ExecOptionsWithStringEncoding,
+  ForkOptions,
+  PromiseWithChild,
   SpawnOptions,
   SpawnOptionsWithoutStdio,
   SpawnOptionsWithStdioTuple,
@@ -122,4 +132,136 @@ export interface SpawnAsyncFunction {
     options?: T<SpawnOptionsWithoutStdio>,
   ): Promise<ChildProcessWithoutNullStreams>;
   (command: string, args: readonly string[], options: T<SpawnOptions>): Promise<ChildProcess>;
+}
+
+/** The Buffer type @types/node gives exec/execFile output (NonSharedBuffer where it exists). */
+type OutputBuffer = ReturnType<typeof Buffer.alloc>;
+
+/** The callback of exec/execFile. */
+type OutputCallback<E, O> = (error: E | null, stdout: O, stderr: O) => void;
+
+/** What `util.promisify(exec)` and `util.promisify(execFile)` resolve with. */
+interface Output<O> {
+  stdout: O;
+  stderr: O;
+}
+
+/* eslint-disable @typescript-eslint/unified-signatures --
+   one-to-one with @types/node's exec/execFile overloads, so that calls resolve the same way. */
+
+/** `util.promisify(exec)`: the overloads of `node:child_process`'s, plus {@link TetherOptions}. */
+export interface ExecPromisified {
+  (command: string): PromiseWithChild<Output<string>>;
+  (
+    command: string,
+    options: T<ExecOptionsWithBufferEncoding>,
+  ): PromiseWithChild<Output<OutputBuffer>>;
+  (command: string, options: T<ExecOptionsWithStringEncoding>): PromiseWithChild<Output<string>>;
+  (
+    command: string,
+    options: T<ExecOptions> | undefined | null,
+  ): PromiseWithChild<Output<string | OutputBuffer>>;
+}
+
+/** `exec` with the overloads of `node:child_process`'s, plus {@link TetherOptions}. */
+export interface ExecFunction {
+  (command: string, callback?: OutputCallback<ExecException, string>): ChildProcess;
+  (
+    command: string,
+    options: T<ExecOptionsWithBufferEncoding>,
+    callback?: OutputCallback<ExecException, OutputBuffer>,
+  ): ChildProcess;
+  (
+    command: string,
+    options: T<ExecOptionsWithStringEncoding>,
+    callback?: OutputCallback<ExecException, string>,
+  ): ChildProcess;
+  (
+    command: string,
+    options: T<ExecOptions> | undefined | null,
+    callback?: OutputCallback<ExecException, string | OutputBuffer>,
+  ): ChildProcess;
+  /** Typing hook of `util.promisify` (the runtime uses `util.promisify.custom`, as Node does). */
+  __promisify__: ExecPromisified;
+}
+
+type Args = readonly string[] | undefined | null;
+
+/** `util.promisify(execFile)`: the overloads of `node:child_process`'s, plus {@link TetherOptions}. */
+export interface ExecFilePromisified {
+  (file: string): PromiseWithChild<Output<string>>;
+  (file: string, args: Args): PromiseWithChild<Output<string>>;
+  (
+    file: string,
+    options: T<ExecFileOptionsWithBufferEncoding>,
+  ): PromiseWithChild<Output<OutputBuffer>>;
+  (
+    file: string,
+    args: Args,
+    options: T<ExecFileOptionsWithBufferEncoding>,
+  ): PromiseWithChild<Output<OutputBuffer>>;
+  (file: string, options: T<ExecFileOptionsWithStringEncoding>): PromiseWithChild<Output<string>>;
+  (
+    file: string,
+    args: Args,
+    options: T<ExecFileOptionsWithStringEncoding>,
+  ): PromiseWithChild<Output<string>>;
+  (
+    file: string,
+    options: T<ExecFileOptions> | undefined | null,
+  ): PromiseWithChild<Output<string | OutputBuffer>>;
+  (
+    file: string,
+    args: Args,
+    options: T<ExecFileOptions> | undefined | null,
+  ): PromiseWithChild<Output<string | OutputBuffer>>;
+}
+
+/** `execFile` with the overloads of `node:child_process`'s, plus {@link TetherOptions}. */
+export interface ExecFileFunction {
+  (file: string, callback?: OutputCallback<ExecFileException, string>): ChildProcess;
+  (file: string, args: Args, callback?: OutputCallback<ExecFileException, string>): ChildProcess;
+  (
+    file: string,
+    options: T<ExecFileOptionsWithBufferEncoding>,
+    callback?: OutputCallback<ExecFileException, OutputBuffer>,
+  ): ChildProcess;
+  (
+    file: string,
+    args: Args,
+    options: T<ExecFileOptionsWithBufferEncoding>,
+    callback?: OutputCallback<ExecFileException, OutputBuffer>,
+  ): ChildProcess;
+  (
+    file: string,
+    options: T<ExecFileOptionsWithStringEncoding>,
+    callback?: OutputCallback<ExecFileException, string>,
+  ): ChildProcess;
+  (
+    file: string,
+    args: Args,
+    options: T<ExecFileOptionsWithStringEncoding>,
+    callback?: OutputCallback<ExecFileException, string>,
+  ): ChildProcess;
+  (
+    file: string,
+    options: T<ExecFileOptions> | undefined | null,
+    callback: OutputCallback<ExecFileException, string | OutputBuffer> | undefined | null,
+  ): ChildProcess;
+  (
+    file: string,
+    args: Args,
+    options: T<ExecFileOptions> | undefined | null,
+    callback: OutputCallback<ExecFileException, string | OutputBuffer> | undefined | null,
+  ): ChildProcess;
+  /** Typing hook of `util.promisify` (the runtime uses `util.promisify.custom`, as Node does). */
+  __promisify__: ExecFilePromisified;
+}
+
+/* eslint-enable @typescript-eslint/unified-signatures */
+
+/** `fork` with the overloads of `node:child_process`'s, plus {@link TetherOptions}. */
+export interface ForkFunction {
+  (modulePath: string | URL, options?: T<ForkOptions>): ChildProcess;
+  (modulePath: string | URL, args?: readonly string[], options?: T<ForkOptions>): ChildProcess;
 }
