@@ -37,7 +37,10 @@ export function defineParity(title: string, scenarios: readonly Scenario[]): voi
         if (scenario.reachesHandle === false) {
           expect(ours.handleSpawns).toBe(0);
         } else {
-          expect(ours.handleSpawns, 'the tethered run must spawn through TetheredHandle').toBeGreaterThan(0);
+          expect(
+            ours.handleSpawns,
+            'the tethered run must spawn through TetheredHandle',
+          ).toBeGreaterThan(0);
         }
       });
     }

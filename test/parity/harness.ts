@@ -39,6 +39,7 @@ export interface Scenario {
 }
 
 let handleSpawns = 0;
+// eslint-disable-next-line @typescript-eslint/unbound-method -- applied with its own `this` below
 const originalHandleSpawn = TetheredHandle.prototype.spawn;
 TetheredHandle.prototype.spawn = function countedSpawn(this: TetheredHandle, ...args: unknown[]) {
   handleSpawns++;
@@ -64,7 +65,8 @@ export function errorFields(error: unknown): Record<string, unknown> {
     if (key in e) out[key] = e[key];
   }
   for (const key of ['stdout', 'stderr']) {
-    if (key in e) out[key] = Buffer.isBuffer(e[key]) ? `<Buffer ${e[key].toString('hex')}>` : e[key];
+    if (key in e)
+      out[key] = Buffer.isBuffer(e[key]) ? `<Buffer ${e[key].toString('hex')}>` : e[key];
   }
   if (e.cause !== undefined) out['cause'] = errorFields(e.cause);
   return out;

@@ -43,7 +43,9 @@ export const errors: readonly Scenario[] = [
     name: 'cwd that is a file: synchronous spawn ENOTDIR',
     run: (run) => {
       file(run, 'plain-file', 'x', 0o644);
-      return Promise.resolve(attempt(() => run.api.spawn('ls', { cwd: join(run.dir, 'plain-file') })));
+      return Promise.resolve(
+        attempt(() => run.api.spawn('ls', { cwd: join(run.dir, 'plain-file') })),
+      );
     },
   },
   {

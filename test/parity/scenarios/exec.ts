@@ -1,6 +1,6 @@
 // exec and execFile: callback results, error fields, timeout/maxBuffer/encoding, AbortSignal, and
 // util.promisify's {stdout, stderr} with .child.
-import type { ChildProcess, ExecException } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { promisify } from 'node:util';
 import { errorFields, type Run, type Scenario } from '../harness.js';
 
@@ -13,19 +13,26 @@ function show(value: Output): string {
 /** Runs a callback-form call; resolves with what the callback got and the child's record. */
 async function callback(
   run: Run,
-  start: (cb: (error: ExecException | null, stdout: Output, stderr: Output) => void) => ChildProcess,
+  start: (cb: (error: Error | null, stdout: Output, stderr: Output) => void) => ChildProcess,
 ): Promise<unknown> {
   let resolveResult!: (value: unknown) => void;
   const result = new Promise((resolve) => (resolveResult = resolve));
   const child = start((error, stdout, stderr) => {
-    resolveResult({ error: error === null ? null : errorFields(error), stdout: show(stdout), stderr: show(stderr) });
+    resolveResult({
+      error: error === null ? null : errorFields(error),
+      stdout: show(stdout),
+      stderr: show(stderr),
+    });
   });
   const record = await run.observe(child, { readStreams: false });
   return { result: await result, record };
 }
 
 /** Runs a promisified call; resolves with the outcome and whether the promise had `.child`. */
-async function promised(run: Run, promise: Promise<{ stdout: Output; stderr: Output }> & { child?: ChildProcess }): Promise<unknown> {
+async function promised(
+  run: Run,
+  promise: Promise<{ stdout: Output; stderr: Output }> & { child?: ChildProcess },
+): Promise<unknown> {
   const hasChild = promise.child !== undefined;
   if (promise.child !== undefined) run.track(promise.child);
   try {
@@ -94,15 +101,22 @@ export const exec: readonly Scenario[] = [
     name: "execFile encoding 'buffer' gives Buffers",
     run: (run) =>
       callback(run, (cb) =>
-        run.api.execFile('printf', ['\\001\\377'], { encoding: 'buffer' }, (error, stdout, stderr) =>
-          cb(error, stdout, stderr),
+        run.api.execFile(
+          'printf',
+          ['\\001\\377'],
+          { encoding: 'buffer' },
+          (error, stdout, stderr) => {
+            cb(error, stdout, stderr);
+          },
         ),
       ),
   },
   {
     name: "execFile encoding 'latin1'",
     run: (run) =>
-      callback(run, (cb) => run.api.execFile('printf', ['\\351t\\351'], { encoding: 'latin1' }, cb)),
+      callback(run, (cb) =>
+        run.api.execFile('printf', ['\\351t\\351'], { encoding: 'latin1' }, cb),
+      ),
   },
   {
     name: 'promisify(execFile) resolves and rejects like Node',
@@ -120,7 +134,9 @@ export const exec: readonly Scenario[] = [
       const controller = new AbortController();
       return callback(run, (cb) => {
         const child = run.api.execFile('sleep', ['30'], { signal: controller.signal }, cb);
-        child.once('spawn', () => controller.abort());
+        child.once('spawn', () => {
+          controller.abort();
+        });
         return child;
       });
     },

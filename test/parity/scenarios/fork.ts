@@ -32,7 +32,7 @@ const ENDS_AT_EXIT =
 
 export const fork: readonly Scenario[] = [
   {
-    name: "fork: json messages both ways, then the child disconnects",
+    name: 'fork: json messages both ways, then the child disconnects',
     run: async (run) => {
       const child = run.api.fork(fixture(run, 'ipc-echo.cjs'));
       const record = run.observe(child);
@@ -55,7 +55,11 @@ export const fork: readonly Scenario[] = [
   {
     name: 'fork: a child that sends and disconnects itself, stdio inherited',
     run: (run) =>
-      run.observe(run.api.fork(fixture(run, 'ipc-hello.cjs'), { stdio: ['ignore', 'ignore', 'ignore', 'ipc'] })),
+      run.observe(
+        run.api.fork(fixture(run, 'ipc-hello.cjs'), {
+          stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
+        }),
+      ),
   },
   {
     name: 'fork silent: stdout and stderr are pipes',
@@ -117,7 +121,9 @@ export const fork: readonly Scenario[] = [
       await once(child, 'spawn');
       child.disconnect();
       const callbackError = await new Promise((resolve) => {
-        const returned = child.send('late', (error) => resolve({ returned, error: errorFields(error) }));
+        const returned = child.send('late', (error) => {
+          resolve({ returned, error: errorFields(error) });
+        });
       });
       return { callbackError, record: await record };
     },
@@ -181,10 +187,14 @@ export const fork: readonly Scenario[] = [
   {
     name: 'fork of a missing module: the child exits 1',
     run: (run) =>
-      run.observe(run.api.fork('./missing-module.cjs', { silent: true, cwd: run.dir })).then((r) => ({
-        ...r,
-        // Node prints the module path and its own stack; only the first line is compared.
-        streams: { 2: (r.streams['2'] ?? '').split('\n').find((l) => l.startsWith('Error')) ?? '' },
-      })),
+      run
+        .observe(run.api.fork('./missing-module.cjs', { silent: true, cwd: run.dir }))
+        .then((r) => ({
+          ...r,
+          // Node prints the module path and its own stack; only the first line is compared.
+          streams: {
+            2: (r.streams['2'] ?? '').split('\n').find((l) => l.startsWith('Error')) ?? '',
+          },
+        })),
   },
 ];

@@ -47,7 +47,7 @@ export const options: readonly Scenario[] = [
     },
   },
   {
-    name: "env replaces the environment and its PATH drives the command lookup",
+    name: 'env replaces the environment and its PATH drives the command lookup',
     run: (run) => {
       script(run, 'bin/mycmd', 'echo "mycmd ran with A=$A"');
       return run.observe(
@@ -71,7 +71,8 @@ export const options: readonly Scenario[] = [
   },
   {
     name: "env that is a string becomes '0=x'",
-    run: (run) => run.observe((run.api.spawn as LooseCall)('sh', ['-c', 'env | sort'], { env: 'x' })),
+    run: (run) =>
+      run.observe((run.api.spawn as LooseCall)('sh', ['-c', 'env | sort'], { env: 'x' })),
   },
   {
     name: 'process.env changed at runtime reaches a child without an env option',
@@ -108,7 +109,11 @@ export const options: readonly Scenario[] = [
       const pid = child.pid ?? 0;
       const [group, session] = groupAndSession(pid);
       child.kill('SIGKILL');
-      return { groupIsPid: group === pid, sessionIsPid: session === pid, record: await run.observe(child) };
+      return {
+        groupIsPid: group === pid,
+        sessionIsPid: session === pid,
+        record: await run.observe(child),
+      };
     },
   },
   {
@@ -128,7 +133,9 @@ export const options: readonly Scenario[] = [
   {
     name: 'shell: true with quoting, expansion and arithmetic',
     run: (run) =>
-      run.observe(run.api.spawn(`echo "a  b" 'c d' $((1+2)) "$X"`, { shell: true, env: { X: 'ex' } })),
+      run.observe(
+        run.api.spawn(`echo "a  b" 'c d' $((1+2)) "$X"`, { shell: true, env: { X: 'ex' } }),
+      ),
   },
   {
     name: 'shell as a path string',
@@ -149,7 +156,11 @@ export const options: readonly Scenario[] = [
     name: 'unknown options are ignored',
     run: (run) =>
       run.observe(
-        (run.api.spawn as LooseCall)('echo', ['x'], { timeoutDuration: 5, lines: true, input: 'i' }),
+        (run.api.spawn as LooseCall)('echo', ['x'], {
+          timeoutDuration: 5,
+          lines: true,
+          input: 'i',
+        }),
       ),
   },
   {

@@ -23,7 +23,11 @@ function unrefParent(mode: 'ignore' | 'pipe' | 'fork'): Scenario {
               reject(new Error(`${error.message}\n${stderr}`));
               return;
             }
-            const report = JSON.parse(stdout) as { pid: number; aliveAtExit: boolean; code: number };
+            const report = JSON.parse(stdout) as {
+              pid: number;
+              aliveAtExit: boolean;
+              code: number;
+            };
             run.trackPid(report.pid);
             resolve({ aliveAtExit: report.aliveAtExit, code: report.code, stderr });
           },

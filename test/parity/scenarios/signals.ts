@@ -82,7 +82,8 @@ export const signals: readonly Scenario[] = [
   },
   {
     name: 'timeout with killSignal SIGKILL',
-    run: (run) => run.observe(run.api.spawn('sleep', ['30'], { timeout: 50, killSignal: 'SIGKILL' })),
+    run: (run) =>
+      run.observe(run.api.spawn('sleep', ['30'], { timeout: 50, killSignal: 'SIGKILL' })),
   },
   {
     name: 'timeout with a numeric killSignal',
@@ -123,8 +124,7 @@ export const signals: readonly Scenario[] = [
   },
   {
     name: 'AbortSignal already aborted: the child is spawned, then killed',
-    run: (run) =>
-      run.observe(run.api.spawn('sleep', ['30'], { signal: AbortSignal.abort() })),
+    run: (run) => run.observe(run.api.spawn('sleep', ['30'], { signal: AbortSignal.abort() })),
   },
   {
     name: 'AbortSignal aborted after exit: nothing emitted, listener removed',
@@ -143,7 +143,9 @@ export const signals: readonly Scenario[] = [
       const controller = new AbortController();
       const child = run.api.spawn('no-such-cmd-tethered', { signal: controller.signal });
       const record = run.observe(child);
-      child.on('error', () => controller.abort());
+      child.on('error', () => {
+        controller.abort();
+      });
       return record;
     },
   },

@@ -13,15 +13,17 @@ export const stdio: readonly Scenario[] = [
   {
     name: "stdio 'ignore': no streams, /dev/null in the child",
     run: (run) =>
-      run.observe(
-        run.api.spawn('sh', ['-c', 'readlink /proc/$$/fd/0 /proc/$$/fd/1 > report; true'], {
-          stdio: 'ignore',
-          cwd: run.dir,
-        }),
-      ).then((record) => ({
-        record,
-        report: readFileSync(join(run.dir, 'report'), 'utf8').replaceAll(run.dir, '<dir>'),
-      })),
+      run
+        .observe(
+          run.api.spawn('sh', ['-c', 'readlink /proc/$$/fd/0 /proc/$$/fd/1 > report; true'], {
+            stdio: 'ignore',
+            cwd: run.dir,
+          }),
+        )
+        .then((record) => ({
+          record,
+          report: readFileSync(join(run.dir, 'report'), 'utf8').replaceAll(run.dir, '<dir>'),
+        })),
   },
   {
     name: "stdio 'inherit': no streams in the parent",
@@ -35,13 +37,17 @@ export const stdio: readonly Scenario[] = [
   {
     name: "stdio ['pipe', 'ignore', 'pipe']",
     run: (run) =>
-      run.observe(run.api.spawn('sh', ['-c', 'echo o; echo e >&2'], { stdio: ['pipe', 'ignore', 'pipe'] })),
+      run.observe(
+        run.api.spawn('sh', ['-c', 'echo o; echo e >&2'], { stdio: ['pipe', 'ignore', 'pipe'] }),
+      ),
   },
   {
     name: 'stdio [null, undefined] are pipes below index 3',
     run: (run) =>
       run.observe(
-        (run.api.spawn as LooseCall)('sh', ['-c', 'echo o; echo e >&2'], { stdio: [null, undefined] }),
+        (run.api.spawn as LooseCall)('sh', ['-c', 'echo o; echo e >&2'], {
+          stdio: [null, undefined],
+        }),
       ),
   },
   {
@@ -85,7 +91,9 @@ export const stdio: readonly Scenario[] = [
       const fd = openSync(path, 'w');
       try {
         const record = await run.observe(
-          run.api.spawn('sh', ['-c', 'echo to-file; echo err >&2'], { stdio: ['ignore', fd, 'pipe'] }),
+          run.api.spawn('sh', ['-c', 'echo to-file; echo err >&2'], {
+            stdio: ['ignore', fd, 'pipe'],
+          }),
         );
         return { record, file: readFileSync(path, 'utf8') };
       } finally {
@@ -100,7 +108,9 @@ export const stdio: readonly Scenario[] = [
       const fd = openSync(path, 'w');
       try {
         const record = await run.observe(
-          (run.api.spawn as LooseCall)('echo', ['via-object'], { stdio: ['ignore', { fd }, 'ignore'] }),
+          (run.api.spawn as LooseCall)('echo', ['via-object'], {
+            stdio: ['ignore', { fd }, 'ignore'],
+          }),
         );
         return { record, file: readFileSync(path, 'utf8') };
       } finally {
