@@ -2,7 +2,7 @@
 // spawned from a Worker must outlive that Worker (tethered forks every child from one spawner
 // thread that never exits) and still die with the process.
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   killAll,
   reportedSignal,
@@ -17,22 +17,21 @@ const OUTLIVE_MS = 12_000;
 /** The bound: once the parent is dead, its tethered children are gone within 1 s. */
 const DEATH_DEADLINE_MS = 1000;
 
-const started: number[] = [];
-const cleanups: (() => void)[] = [];
-afterEach(() => {
-  killAll(started);
-  for (const cleanup of cleanups.splice(0)) cleanup();
-});
-
 describe.concurrent('a child spawned from a Worker', () => {
-  it.each([
+  it.for([
     ['worker.terminate()', 'terminate', 1],
     ['the Worker running out of work', 'natural', 0],
-  ])(
+  ] as const)(
     'survives %s for 12 s, then dies by SIGTERM with its process',
-    async (_name, end, workerExitCode) => {
+    { timeout: 40_000 },
+    async ([, end, workerExitCode], { onTestFinished }) => {
+      // Per test: these tests run concurrently.
+      const started: number[] = [];
       const temp = tempDir();
-      cleanups.push(temp.remove);
+      onTestFinished(() => {
+        killAll(started);
+        temp.remove();
+      });
       const marker = join(temp.dir, 'signal');
       const parent = await startParent(
         'worker-parent.mjs',
@@ -51,8 +50,9 @@ describe.concurrent('a child spawned from a Worker', () => {
         OUTLIVE_MS,
         100,
       );
-      expect({ parentAlive: isAlive(parent.pid), stderr: parent.stderr() }).toEqual({
-        parentAlive: true,
+      const parentState = isAlive(parent.pid) ? 'alive' : await parent.ended;
+      expect({ parentState, stderr: parent.stderr() }).toEqual({
+        parentState: 'alive',
         stderr: '',
       });
       expect(endedEarly).toBe(false);
@@ -65,6 +65,5 @@ describe.concurrent('a child spawned from a Worker', () => {
       expect(await waitForDeath(child, DEATH_DEADLINE_MS)).toBe(true);
       expect(reportedSignal(marker)).toBe('SIGTERM');
     },
-    40_000,
   );
 });
