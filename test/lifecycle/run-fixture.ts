@@ -40,7 +40,11 @@ export function killStartedFixtures(): void {
 }
 
 /** Starts `node <fixture> ...args`. */
-export function runFixture(name: string, args: string[] = [], options: FixtureOptions = {}): FixtureRun {
+export function runFixture(
+  name: string,
+  args: string[] = [],
+  options: FixtureOptions = {},
+): FixtureRun {
   const script = options.script ?? fixturePath(name);
   const command = [...(options.wrapper ?? []), process.execPath, script, ...args];
   const [file, ...rest] = command as [string, ...string[]];

@@ -1,0 +1,33 @@
+// Issue 4, resource hygiene: counts, not timings. 20,000 spawns of /bin/true from one process (its
+// main thread and 4 Workers at once) leave it with exactly the threads it had after its first
+// spawn (one spawner thread, which also reaps), the same open fds, and no zombie.
+import { afterEach, expect, it } from 'vitest';
+import { killStartedFixtures, runFixture } from './run-fixture.js';
+
+afterEach(killStartedFixtures);
+
+interface Report {
+  threadsBeforeFirstSpawn: number;
+  threadsAfterFirstSpawn: number;
+  threadsAfter: number;
+  fdsAfterFirstSpawn: string[];
+  fdsAfter: string[];
+  zombies: string[];
+  exits: number;
+  failures: number;
+}
+
+it('20,000 spawns from the main thread and Workers: same thread count as after the first spawn, no extra fd, no zombie', async () => {
+  const fixture = runFixture('resource-hygiene.mjs', ['20000', '4']);
+  const report = await fixture.next<Report>();
+  expect(await fixture.ended).toEqual({ code: 0, signal: null });
+  expect({ exits: report.exits, failures: report.failures }).toEqual({
+    exits: 20_000,
+    failures: 0,
+  });
+  // The first spawn started exactly one thread: the spawner, which is also the reaper.
+  expect(report.threadsAfterFirstSpawn).toBe(report.threadsBeforeFirstSpawn + 1);
+  expect(report.threadsAfter).toBe(report.threadsAfterFirstSpawn);
+  expect(report.fdsAfter).toEqual(report.fdsAfterFirstSpawn);
+  expect(report.zombies).toEqual([]);
+}, 240_000);
