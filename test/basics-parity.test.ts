@@ -10,8 +10,8 @@ import { killQuietly } from './helpers/proc.js';
 type Spawn = (command: string, args: string[], options: SpawnOptions) => ChildProcess;
 
 const implementations: Record<'node' | 'tethered', Spawn> = {
-  node: nodeChildProcess.spawn as Spawn,
-  tethered: tetheredSpawn as Spawn,
+  node: nodeChildProcess.spawn,
+  tethered: tetheredSpawn,
 };
 
 /** The fields of a spawn error that callers read. */
