@@ -1,0 +1,46 @@
+// execa, tinyexec, nano-spawn and cross-spawn, used as their users use them, return the same
+// results under tethered/register as without it, and the children they start are tethered.
+// Each run is a fresh Node process (fixtures/everyday.mjs); registration is process-wide.
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const EVERYDAY = fileURLToPath(new URL('./fixtures/everyday.mjs', import.meta.url));
+
+interface Report {
+  results: Record<string, unknown>;
+  deathSignals: Record<string, string>;
+}
+
+function runEveryday(library: string, registered: boolean): Promise<Report> {
+  const flags = registered ? ['--import', 'tethered/register'] : [];
+  return new Promise((resolve, reject) => {
+    execFile(
+      process.execPath,
+      [...flags, EVERYDAY, library],
+      { cwd: ROOT },
+      (error, stdout, stderr) => {
+        if (error === null) resolve(JSON.parse(stdout) as Report);
+        else reject(new Error(`${library} fixture failed: ${error.message}\n${stderr}`));
+      },
+    );
+  });
+}
+
+/** The death signal each child should report: SIGTERM (15) when tethered; sync APIs never are. */
+function expected(report: Report, tethered: boolean): Record<string, string> {
+  return Object.fromEntries(
+    Object.keys(report.deathSignals).map((key) => [key, tethered && key !== 'sync' ? '15' : '0']),
+  );
+}
+
+describe.each(['execa', 'tinyexec', 'nano-spawn', 'cross-spawn'])('%s', (library) => {
+  it('gives the same results under tethered/register, and its children are tethered', async () => {
+    const plain = await runEveryday(library, false);
+    const registered = await runEveryday(library, true);
+    expect(registered.results).toEqual(plain.results);
+    expect(plain.deathSignals).toEqual(expected(plain, false));
+    expect(registered.deathSignals).toEqual(expected(registered, true));
+  });
+});
