@@ -252,6 +252,10 @@ export class TetheredHandle {
   /** Replay mode: the next `spawn()` call reports the already-known outcome of the launch. */
   replay(): void {
     this.#replaying = true;
+    // Node closed (and so unref'd) this handle when the capture pass threw; the replayed
+    // ChildProcess owns it now, ref'd like any new handle, so a live child keeps the loop alive.
+    this.#closed = false;
+    this.ref();
   }
 
   /** Node's `handle.kill(signal)`: 0 or -errno; never signals anything after a failed spawn. */
@@ -322,10 +326,12 @@ export class TetheredHandle {
       token,
     );
     if (queued !== 0) {
-      this.#abandon(launch);
-      const error = typeof queued === 'number' ? queued : UV_EINVAL;
+      // Not queued (e.g. the spawner thread could not start): the replay reports this errno,
+      // and opens or closes the parent ends as Node expects for it.
+      this.#asyncLaunch = launch;
+      this.#asyncResult = typeof queued === 'number' ? queued : UV_EINVAL;
       queueMicrotask(() => {
-        done(error);
+        done(this.#asyncResult);
       });
       return CAPTURED;
     }
