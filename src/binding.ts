@@ -48,6 +48,22 @@ export type BindingState =
   | { readonly binding?: undefined; readonly reason: string };
 
 let state: BindingState | undefined;
+/** The last load failed for want of a resource (fds, memory): try again on the next call. */
+let retryLoad = false;
+
+/**
+ * Whether a load error says nothing about the addon itself: the process was out of fds or memory
+ * for a moment. Such a failure must not disable the tether for the life of the process.
+ */
+function isTransient(error: unknown): boolean {
+  const { code, message } = error as { code?: unknown; message?: unknown };
+  if (code === 'EMFILE' || code === 'ENFILE' || code === 'ENOMEM' || code === 'EAGAIN') return true;
+  // dlopen failures carry ERR_DLOPEN_FAILED; only the message names the cause.
+  return (
+    typeof message === 'string' &&
+    /too many open files|cannot allocate memory|resource temporarily unavailable/i.test(message)
+  );
+}
 
 function load(): BindingState {
   if (process.platform !== 'linux') {
@@ -62,12 +78,16 @@ function load(): BindingState {
     // src/ and lib/ both sit directly under the package root.
     return { binding: nodeGypBuild(fileURLToPath(new URL('..', import.meta.url))) };
   } catch (error) {
+    retryLoad = isTransient(error);
     return { reason: `the native addon did not load: ${(error as Error).message}` };
   }
 }
 
 /** The addon for this environment, or why it is unavailable. */
 export function bindingState(): BindingState {
-  state ??= load();
+  if (state === undefined || retryLoad) {
+    retryLoad = false;
+    state = load();
+  }
   return state;
 }
