@@ -14,6 +14,7 @@ const {
   sections = [1, 2, 4],
   inFlight = [16, 64],
   turnsInFlight = 16,
+  ticker = 'timer',
 } = config;
 
 if (!tetheredFacts().cloneVfork) {
@@ -81,7 +82,7 @@ if (sections.includes(4)) {
   results.sections.turns = await interleaved(
     `event loop, ${turnsInFlight} in flight`,
     IMPLS,
-    (impl) => concurrent(impl, turnsInFlight, durationMs, { tickTurns: true }),
+    (impl) => concurrent(impl, turnsInFlight, durationMs, { tickTurns: true, ticker }),
   );
 }
 results.rss.end = memorySnapshot();

@@ -8,6 +8,7 @@
 //   --children 1000    live children held in section 6
 //   --json FILE        also write the raw results as JSON
 //   --node PATH        node binary for the bench subprocesses (default: this one)
+//   --ticker timer     section 4's ticker: 'timer' (1 ms setTimeout) or 'immediate' (setImmediate)
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
@@ -27,6 +28,7 @@ const { values } = parseArgs({
     children: { type: 'string' },
     json: { type: 'string' },
     node: { type: 'string' },
+    ticker: { type: 'string', default: 'timer' },
   },
 });
 
@@ -43,6 +45,7 @@ const config = {
   children: Number(values.children ?? (quick ? 100 : 1000)),
   holdRuns: Number(values.runs ?? (quick ? 1 : 3)),
   node: values.node ?? process.execPath,
+  ticker: values.ticker,
 };
 
 /** Runs a bench worker script and returns its JSON result; its progress goes to our stderr. */
@@ -79,6 +82,7 @@ if (rateSections.length > 0) {
         durationMs: config.durationMs,
         runs: config.runs,
         sections: rateSections,
+        ticker: config.ticker,
       }),
     );
   }

@@ -1,7 +1,7 @@
 // The measurements. Each is bounded by time, not by count: Node's fork gets very slow as the
 // parent's memory grows, and a count-bounded loop would run for minutes.
 import { performance } from 'node:perf_hooks';
-import { setImmediate } from 'node:timers';
+import { setImmediate, setTimeout } from 'node:timers';
 import { runDelayMs, sampleOthers } from './machine.mjs';
 import { percentile } from './stats.mjs';
 import { track } from './impls.mjs';
@@ -67,10 +67,19 @@ export async function sequential(impl, stdio, durationMs) {
 
 /**
  * (2) and (4): keep `inFlight` children running, starting a new one on each 'close', until
- * `durationMs` has passed; then let the last ones finish. With `tickTurns`, a setImmediate
- * ticker counts event-loop turns and records the longest gap between two turns.
+ * `durationMs` has passed; then let the last ones finish. With `tickTurns`, a ticker counts
+ * event-loop turns and records the longest gap between two turns: `'timer'` re-arms a 1 ms
+ * setTimeout (the loop may sleep in between, like an idle app that wants to react within a
+ * millisecond), `'immediate'` re-arms setImmediate (the JS thread never sleeps: on a small
+ * machine it then competes for a CPU with the spawner thread and the children).
  */
-export function concurrent(impl, inFlight, durationMs, { tickTurns = false } = {}) {
+export function concurrent(
+  impl,
+  inFlight,
+  durationMs,
+  { tickTurns = false, ticker = 'timer' } = {},
+) {
+  const rearm = ticker === 'immediate' ? setImmediate : (fn) => setTimeout(fn, 1);
   const others = sampleOthers();
   const delay0 = runDelayMs();
   return new Promise((resolve) => {
@@ -96,9 +105,9 @@ export function concurrent(impl, inFlight, durationMs, { tickTurns = false } = {
         ticking = false;
         tickEnd = now;
       }
-      if (ticking) setImmediate(tick);
+      if (ticking) rearm(tick);
     };
-    if (tickTurns) setImmediate(tick);
+    if (tickTurns) rearm(tick);
 
     const finish = () => {
       const end = nowMs();

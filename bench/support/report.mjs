@@ -296,6 +296,12 @@ function goals(results) {
   return table(['goal (issue 5)', 'measured', 'verdict'], rows);
 }
 
+function tickerLabel(results) {
+  return results.config.ticker === 'immediate'
+    ? 'setImmediate, the JS thread never sleeps'
+    : '1 ms setTimeout, at most ~1000 turns/s';
+}
+
 /** The full printed report. */
 export function render(results) {
   const parts = [header(results)];
@@ -324,8 +330,8 @@ export function render(results) {
     }
     if (byMemory.some((m) => m.sections.turns)) {
       parts.push(
-        `(4) event loop while spawning at max rate (16 in flight, setImmediate ticker; turns counted ` +
-          `until the deadline)\n${turnsTable(byMemory)}`,
+        `(4) event loop while spawning at max rate (16 in flight; ticker: ${tickerLabel(results)}; ` +
+          `turns counted until the deadline)\n${turnsTable(byMemory)}`,
       );
     }
   }
