@@ -25,15 +25,21 @@ export interface Capabilities {
 
 const CAP_KILL = 5;
 
+/** The last CapEff read, for when /proc cannot be read (e.g. the process is out of fds). */
+let lastCapKill = false;
+
 function hasCapKill(): boolean {
   try {
     const status = readFileSync('/proc/self/status', 'utf8');
     const match = /^CapEff:\s*([0-9a-f]+)$/m.exec(status);
-    return match?.[1] !== undefined && (BigInt(`0x${match[1]}`) & (1n << BigInt(CAP_KILL))) !== 0n;
+    lastCapKill =
+      match?.[1] !== undefined && (BigInt(`0x${match[1]}`) & (1n << BigInt(CAP_KILL))) !== 0n;
   } catch {
-    return false;
+    // keep the last answer
   }
+  return lastCapKill;
 }
+hasCapKill(); // read while the process surely has a free fd
 
 /** ' (EAGAIN)' for -11; '' when there is no errno. */
 function errnoSuffix(negativeErrno: number | undefined): string {

@@ -1,10 +1,8 @@
 // Issue 4, resource hygiene: counts, not timings. 20,000 spawns of /bin/true from one process (its
 // main thread and 4 Workers at once) leave it with exactly the threads it had after its first
 // spawn (one spawner thread, which also reaps), the same open fds, and no zombie.
-import { afterEach, expect, it } from 'vitest';
-import { killStartedFixtures, runFixture } from './run-fixture.js';
-
-afterEach(killStartedFixtures);
+import { expect, it } from 'vitest';
+import { runFixture } from './run-fixture.js';
 
 interface Report {
   threadsBeforeFirstSpawn: number;
@@ -17,8 +15,10 @@ interface Report {
   failures: number;
 }
 
-it('20,000 spawns from the main thread and Workers: same thread count as after the first spawn, no extra fd, no zombie', async () => {
-  const fixture = runFixture('resource-hygiene.mjs', ['20000', '4']);
+it('20,000 spawns from the main thread and Workers: same thread count as after the first spawn, no extra fd, no zombie', async ({
+  onTestFinished,
+}) => {
+  const fixture = runFixture(onTestFinished, 'resource-hygiene.mjs', ['20000', '4']);
   const report = await fixture.next<Report>();
   expect(await fixture.ended).toEqual({ code: 0, signal: null });
   expect({ exits: report.exits, failures: report.failures }).toEqual({

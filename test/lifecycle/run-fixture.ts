@@ -29,37 +29,37 @@ export interface FixtureOptions {
   wrapper?: string[];
   /** Use this script path instead of the fixture directory's. */
   script?: string;
+  /** Use this Node binary instead of the running one. */
+  node?: string;
 }
 
-/** Every fixture started by this test file, killed by pid in afterEach/afterAll. */
-export const startedFixtures = new Set<number>();
-
-export function killStartedFixtures(): void {
-  for (const pid of startedFixtures) killQuietly(pid);
-  startedFixtures.clear();
-}
-
-/** Starts `node <fixture> ...args`. */
+/**
+ * Starts `node <fixture> ...args`; it is killed (by pid) when the test ends. `onTestFinished` must
+ * be the one from the test's own context: the global one cannot tell concurrent tests apart.
+ */
 export function runFixture(
+  onTestFinished: (fn: () => void) => void,
   name: string,
   args: string[] = [],
   options: FixtureOptions = {},
 ): FixtureRun {
   const script = options.script ?? fixturePath(name);
-  const command = [...(options.wrapper ?? []), process.execPath, script, ...args];
+  const command = [...(options.wrapper ?? []), options.node ?? process.execPath, script, ...args];
   const [file, ...rest] = command as [string, ...string[]];
   const env: Record<string, string | undefined> = { ...process.env, ...options.env };
   for (const key of Object.keys(env)) if (env[key] === undefined) delete env[key];
   const child = spawn(file, rest, { env, stdio: ['pipe', 'pipe', 'pipe'] });
   if (child.pid === undefined) throw new Error(`could not start fixture ${name}`);
   const pid = child.pid;
-  startedFixtures.add(pid);
+  let closed = false;
+  onTestFinished(() => {
+    if (!closed) killQuietly(pid);
+  });
 
   const lines: string[] = [];
   const waiters: ((line: string | undefined) => void)[] = [];
   let buffered = '';
   let errText = '';
-  let closed = false;
   child.stdout.setEncoding('utf8');
   child.stdout.on('data', (chunk: string) => {
     buffered += chunk;
@@ -77,7 +77,6 @@ export function runFixture(
   const ended = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
     child.on('close', (code, signal) => {
       closed = true;
-      startedFixtures.delete(pid);
       for (const waiter of waiters.splice(0)) waiter(undefined);
       resolve({ code, signal });
     });

@@ -1,10 +1,8 @@
 // Issue 4 (b): 50 rounds of create Worker -> spawn -> terminate mid-spawn. Pending requests of the
 // dying environment are answered or dropped: the process does not crash, no fd leaks, no thread
 // is left behind and every child is reaped.
-import { afterEach, expect, it } from 'vitest';
-import { killStartedFixtures, runFixture } from './run-fixture.js';
-
-afterEach(killStartedFixtures);
+import { expect, it } from 'vitest';
+import { runFixture } from './run-fixture.js';
 
 interface Report {
   rounds: number;
@@ -16,8 +14,10 @@ interface Report {
   children: { pid: number; state: string }[];
 }
 
-it('50 Workers terminated while spawning: no crash, no leaked fd or thread, every child reaped', async () => {
-  const fixture = runFixture('terminate-mid-spawn.mjs', ['50']);
+it('50 Workers terminated while spawning: no crash, no leaked fd or thread, every child reaped', async ({
+  onTestFinished,
+}) => {
+  const fixture = runFixture(onTestFinished, 'terminate-mid-spawn.mjs', ['50']);
   const report = await fixture.next<Report>();
   expect(await fixture.ended).toEqual({ code: 0, signal: null });
   expect(fixture.stderr()).toBe('');

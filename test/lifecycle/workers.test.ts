@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { isAlive, killQuietly, parentPid, processState, waitFor } from '../helpers/proc.js';
 import { childrenOfThread, spawnerThreadId } from './proc-counts.js';
 
@@ -15,8 +15,8 @@ const WORKER = new URL('../fixtures/lifecycle/spawn-worker.mjs', import.meta.url
 const PDEATHSIG_PY = fileURLToPath(new URL('../fixtures/pdeathsig.py', import.meta.url));
 const SIGTERM = 15;
 
-/** A set of pids that is killed (by pid) when the current test ends, however it ends. */
-function trackPids(): Set<number> {
+/** A set of pids killed (by pid) when the test ends; pass the test context's onTestFinished. */
+function trackPids(onTestFinished: (fn: () => void) => void): Set<number> {
   const started = new Set<number>();
   onTestFinished(() => {
     for (const pid of started) killQuietly(pid);
@@ -43,8 +43,10 @@ function zombies(pids: number[]): number[] {
 }
 
 describe.concurrent('children of Workers', () => {
-  it('57 Workers each spawn `sleep 20` and exit: 12 s later all 57 children live, and once they finish none is left a zombie', async () => {
-    const started = trackPids();
+  it('57 Workers each spawn `sleep 20` and exit: 12 s later all 57 children live, and once they finish none is left a zombie', async ({
+    onTestFinished,
+  }) => {
+    const started = trackPids(onTestFinished);
     const workers = Array.from({ length: 57 }, () =>
       startWorker({ mode: 'natural', children: [{ command: 'sleep', args: ['20'] }] }),
     );
@@ -70,8 +72,10 @@ describe.concurrent('children of Workers', () => {
     expect(allReaped(pids)).toBe(true);
   }, 90_000);
 
-  it('a Worker that calls process.exit() while its children run: they keep running, tethered to the spawner thread, and are reaped when they exit', async () => {
-    const started = trackPids();
+  it('a Worker that calls process.exit() while its children run: they keep running, tethered to the spawner thread, and are reaped when they exit', async ({
+    onTestFinished,
+  }) => {
+    const started = trackPids(onTestFinished);
     const worker = startWorker({
       mode: 'exit',
       children: [0, 1, 2].map(() => ({
@@ -96,8 +100,10 @@ describe.concurrent('children of Workers', () => {
     expect(allReaped(pids)).toBe(true);
   });
 
-  it('200 spawns from Workers that exit as soon as spawn() returns: every child is alive and armed with SIGTERM, a child of the spawner thread', async () => {
-    const started = trackPids();
+  it('200 spawns from Workers that exit as soon as spawn() returns: every child is alive and armed with SIGTERM, a child of the spawner thread', async ({
+    onTestFinished,
+  }) => {
+    const started = trackPids(onTestFinished);
     const total = 200;
     const batch = 50;
     const dir = mkdtempSync(join(tmpdir(), 'tethered-p2-'));

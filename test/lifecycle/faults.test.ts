@@ -1,0 +1,286 @@
+// Issue 4, faults: EMFILE (RLIMIT_NOFILE lowered), EAGAIN (RLIMIT_NPROC lowered, as a non-root
+// uid), the spawner thread failing to start, and mmap failing for the clone stack. Each gives
+// Node's error shape for that errno (compared with node:child_process under the same limit, or with
+// Node's own ChildProcess over a handle that returns the errno), the process keeps running, and
+// spawns succeed once the limit is lifted or the knob unset. Each fault runs in its own fixture
+// process (test/fixtures/lifecycle/faults.mjs).
+import { execFileSync } from 'node:child_process';
+import { chmodSync, cpSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { fixturePath, runFixture, type FixtureRun } from './run-fixture.js';
+
+const NO_PIDFD = process.env['TETHERED_NO_PIDFD'] === '1';
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+interface ErrorShape {
+  name: string;
+  message: string;
+  code: string;
+  errno: number;
+  syscall: string;
+  path?: string;
+  spawnargs?: string[];
+}
+
+type Outcome =
+  | { outcome: 'spawned'; code: number; signal: null }
+  | { outcome: 'thrown' | 'rejected'; error: ErrorShape }
+  | {
+      outcome: 'error event';
+      error: ErrorShape;
+      pid: null;
+      stdout: 'null' | 'undefined' | 'stream';
+      close: [number, null];
+    };
+
+interface Attempts {
+  tetheredPipes: Outcome;
+  tetheredIgnore: Outcome;
+  tetheredAsync: Outcome;
+  node: Outcome;
+}
+
+interface CapabilitiesReport {
+  deathSignal: boolean;
+  fallbackReason?: string;
+}
+
+type Faulted = Attempts & {
+  stage: 'faulted';
+  fillers: number;
+  capabilitiesFaulted: CapabilitiesReport;
+};
+type Lifted = Attempts & { stage: 'lifted'; capabilities: CapabilitiesReport };
+
+const SPAWNED = { outcome: 'spawned', code: 0, signal: null };
+const ALL_SPAWNED = {
+  tetheredPipes: SPAWNED,
+  tetheredIgnore: SPAWNED,
+  tetheredAsync: SPAWNED,
+  node: SPAWNED,
+};
+
+function attemptsOf(report: Attempts): Attempts {
+  const { tetheredPipes, tetheredIgnore, tetheredAsync, node } = report;
+  return { tetheredPipes, tetheredIgnore, tetheredAsync, node };
+}
+
+/** The soft limit named `label` in /proc/<pid>/limits ('unlimited' stays a string). */
+function softLimit(pid: number, label: string): string {
+  const line = readFileSync(`/proc/${pid}/limits`, 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith(label));
+  const soft = line?.slice(label.length).trim().split(/\s+/)[0];
+  if (soft === undefined) throw new Error(`no "${label}" in /proc/${pid}/limits`);
+  return soft;
+}
+
+/** Runs prlimit on `pid` (as `asUser`, which must be the fixture's own uid unless privileged). */
+function prlimit(asUser: string[], pid: number, setting: string): void {
+  const command = [...asUser, 'prlimit', '--pid', String(pid), setting];
+  execFileSync(command[0]!, command.slice(1), { stdio: ['ignore', 'ignore', 'pipe'] });
+}
+
+/** The lower -> try -> lift -> try protocol of faults.mjs for the limits faults. */
+async function underLowered(
+  fixture: FixtureRun,
+  lower: () => void,
+  lift: () => void,
+): Promise<{ faulted: Faulted; lifted: Lifted }> {
+  expect(await fixture.next()).toEqual({ stage: 'ready' });
+  lower();
+  fixture.send('lowered');
+  const faulted = await fixture.next<Faulted>();
+  lift();
+  fixture.send('lifted');
+  const lifted = await fixture.next<Lifted>();
+  expect(await fixture.ended).toEqual({ code: 0, signal: null });
+  expect(fixture.stderr()).toBe('');
+  return { faulted, lifted };
+}
+
+// --- running a fixture as uid 65534 (RLIMIT_NPROC does not apply to root) ---------------------
+
+const NOBODY = ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'];
+const isRoot = process.getuid?.() === 0;
+const stagingDirs: string[] = [];
+afterAll(() => {
+  for (const dir of stagingDirs) rmSync(dir, { recursive: true, force: true });
+});
+
+/** True if every directory on the way to `path` is world-searchable and `path` world-readable. */
+function worldReachable(path: string): boolean {
+  for (let p = dirname(path); ; p = dirname(p)) {
+    if ((statSync(p).mode & 0o001) === 0) return false;
+    if (p === dirname(p)) break;
+  }
+  return (statSync(path).mode & 0o005) === 0o005;
+}
+
+/**
+ * A copy of what faults.mjs needs (lib/, the addon, node-gyp-build, and Node itself if uid 65534
+ * cannot reach it), readable by any uid: the checkout may live where uid 65534 cannot read.
+ */
+function stageForNobody(): { script: string; node: string } {
+  const stage = mkdtempSync(join(tmpdir(), 'tethered-nobody-'));
+  stagingDirs.push(stage);
+  chmodSync(stage, 0o755);
+  cpSync(join(ROOT, 'package.json'), join(stage, 'package.json'));
+  cpSync(join(ROOT, 'lib'), join(stage, 'lib'), { recursive: true });
+  cpSync(join(ROOT, 'build/Release/tethered.node'), join(stage, 'build/Release/tethered.node'));
+  cpSync(join(ROOT, 'node_modules/node-gyp-build'), join(stage, 'node_modules/node-gyp-build'), {
+    recursive: true,
+  });
+  const script = join(stage, 'test/fixtures/lifecycle/faults.mjs');
+  cpSync(fixturePath('faults.mjs'), script);
+  let node = process.execPath;
+  if (!worldReachable(node)) {
+    node = join(stage, 'node');
+    cpSync(process.execPath, node);
+  }
+  execFileSync('chmod', ['-R', 'a+rX', stage]);
+  return { script, node };
+}
+
+describe.concurrent('faults', () => {
+  it.for([
+    ['the spawner thread runs', 'warm'],
+    ['the addon is loaded, the spawner thread not started', 'cold'],
+    ['the addon is not loaded yet', 'unloaded'],
+  ] as const)(
+    "EMFILE (RLIMIT_NOFILE lowered; %s): Node's error shape, the process keeps running, spawns succeed once the limit is lifted",
+    async ([, variant], { onTestFinished }) => {
+      const fixture = runFixture(onTestFinished, 'faults.mjs', ['emfile', variant]);
+      const original = softLimit(fixture.pid, 'Max open files');
+      const { faulted, lifted } = await underLowered(
+        fixture,
+        () => prlimit([], fixture.pid, '--nofile=64:'),
+        () => prlimit([], fixture.pid, `--nofile=${original}:`),
+      );
+      expect(faulted.fillers).toBeGreaterThan(0);
+      expect(faulted.node).toMatchObject({ outcome: 'error event', error: { code: 'EMFILE' } });
+      expect(faulted.tetheredPipes).toEqual(faulted.node);
+      expect(faulted.tetheredAsync).toEqual({
+        outcome: 'rejected',
+        error: (faulted.node as { error: ErrorShape }).error,
+      });
+      if (NO_PIDFD && variant === 'warm') {
+        // Without pidfds, a running spawner needs no new fd for a child without pipes.
+        expect(faulted.tetheredIgnore).toEqual(SPAWNED);
+      } else {
+        expect(faulted.tetheredIgnore).toEqual(faulted.node);
+      }
+      if (variant === 'warm') {
+        expect(faulted.capabilitiesFaulted.deathSignal).toBe(true);
+      } else {
+        expect(faulted.capabilitiesFaulted.deathSignal).toBe(false);
+        expect(faulted.capabilitiesFaulted.fallbackReason).toMatch(
+          variant === 'cold'
+            ? /spawner thread could not be started \(EMFILE\)/
+            : /too many open files/,
+        );
+      }
+      expect(attemptsOf(lifted)).toEqual(ALL_SPAWNED);
+      expect(lifted.capabilities.deathSignal).toBe(true);
+    },
+  );
+
+  it("EAGAIN (RLIMIT_NPROC lowered, as a non-root uid): Node's error shape, the process keeps running, spawns succeed once the limit is lifted", async ({
+    onTestFinished,
+  }) => {
+    // As root the fixture runs as uid 65534 (root is exempt from RLIMIT_NPROC); prlimit runs as
+    // the fixture's own uid, which may raise a soft limit back up to the hard one.
+    const asUser = isRoot ? NOBODY : [];
+    const staged = isRoot ? stageForNobody() : undefined;
+    const fixture = runFixture(onTestFinished, 'faults.mjs', ['eagain'], {
+      ...(staged ? { script: staged.script, node: staged.node } : {}),
+      wrapper: asUser,
+    });
+    const original = softLimit(fixture.pid, 'Max processes');
+    const { faulted, lifted } = await underLowered(
+      fixture,
+      () => prlimit(asUser, fixture.pid, '--nproc=1:'),
+      () => prlimit(asUser, fixture.pid, `--nproc=${original}:`),
+    );
+    expect(faulted.node).toMatchObject({
+      outcome: 'error event',
+      error: { code: 'EAGAIN' },
+      stdout: 'stream',
+    });
+    expect(faulted.tetheredPipes).toEqual(faulted.node);
+    expect(faulted.tetheredIgnore).toEqual({ ...faulted.node, stdout: 'null' });
+    expect(faulted.tetheredAsync).toEqual({
+      outcome: 'rejected',
+      error: (faulted.node as { error: ErrorShape }).error,
+    });
+    expect(faulted.capabilitiesFaulted.deathSignal).toBe(true);
+    expect(attemptsOf(lifted)).toEqual(ALL_SPAWNED);
+  });
+
+  interface KnobReport {
+    nodeReference: Outcome;
+    faulted: Attempts;
+    capabilitiesFaulted: CapabilitiesReport;
+    fdsBefore: string[];
+    fdsFaulted: string[];
+    lifted: Attempts;
+    capabilities: CapabilitiesReport;
+  }
+
+  it("spawner thread creation fails (TETHERED_TEST_FAIL_THREAD_START=1): Node's EAGAIN shape, no fd leaked, spawns succeed once the knob is unset", async ({
+    onTestFinished,
+  }) => {
+    const fixture = runFixture(onTestFinished, 'faults.mjs', ['thread-start'], {
+      env: { TETHERED_TEST_FAIL_THREAD_START: '1' },
+    });
+    const report = await fixture.next<KnobReport>();
+    expect(await fixture.ended).toEqual({ code: 0, signal: null });
+    expect(report.nodeReference).toMatchObject({
+      outcome: 'error event',
+      error: { code: 'EAGAIN', errno: -11 },
+      stdout: 'null',
+    });
+    expect(report.faulted.tetheredIgnore).toEqual(report.nodeReference);
+    expect(report.faulted.tetheredPipes).toEqual({ ...report.nodeReference, stdout: 'stream' });
+    expect(report.faulted.tetheredAsync).toEqual({
+      outcome: 'rejected',
+      error: (report.nodeReference as { error: ErrorShape }).error,
+    });
+    expect(report.fdsFaulted).toEqual(report.fdsBefore);
+    expect(report.capabilitiesFaulted).toMatchObject({
+      deathSignal: false,
+      fallbackReason: 'the spawner thread could not be started (EAGAIN)',
+    });
+    expect(report.lifted).toEqual(ALL_SPAWNED);
+    expect(report.capabilities.deathSignal).toBe(true);
+  });
+
+  it("mmap of the clone stack fails (TETHERED_TEST_FAIL_STACK_MMAP=1): Node's ENOMEM shape (thrown), no fd leaked, spawns succeed once the knob is unset", async ({
+    onTestFinished,
+  }) => {
+    const fixture = runFixture(onTestFinished, 'faults.mjs', ['stack-mmap'], {
+      env: { TETHERED_TEST_FAIL_STACK_MMAP: '1' },
+    });
+    const report = await fixture.next<KnobReport>();
+    expect(await fixture.ended).toEqual({ code: 0, signal: null });
+    expect(report.nodeReference).toEqual({
+      outcome: 'thrown',
+      error: {
+        name: 'Error',
+        message: 'spawn ENOMEM',
+        code: 'ENOMEM',
+        errno: -12,
+        syscall: 'spawn',
+      },
+    });
+    expect(report.faulted.tetheredIgnore).toEqual(report.nodeReference);
+    expect(report.faulted.tetheredPipes).toEqual(report.nodeReference);
+    expect(report.faulted.tetheredAsync).toEqual({ ...report.nodeReference, outcome: 'rejected' });
+    expect(report.fdsFaulted).toEqual(report.fdsBefore);
+    expect(report.lifted).toEqual(ALL_SPAWNED);
+    expect(report.capabilities.deathSignal).toBe(true);
+  });
+});
