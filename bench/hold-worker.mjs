@@ -15,8 +15,6 @@ const {
 } = JSON.parse(process.argv[2] ?? '{}');
 const gc = globalThis.gc ?? (() => {});
 const nowMs = () => performance.now();
-// See rates-worker.mjs: the current core leaves spawnAsync children unref'd.
-const keepAlive = setInterval(() => {}, 60_000);
 
 if (!tetheredFacts().cloneVfork) {
   process.stderr.write(`tethered is not running natively: ${tetheredFacts().fallbackReason}\n`);
@@ -96,5 +94,4 @@ for (const stdio of stdios) {
     );
   }
 }
-clearInterval(keepAlive);
 process.stdout.write(`${JSON.stringify({ children, results })}\n`);

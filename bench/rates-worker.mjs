@@ -49,10 +49,6 @@ function fmt(result) {
   return parts.join(' ');
 }
 
-// Keeps this process alive while a spawnAsync child runs: the current core leaves a child that
-// spawnAsync resolved with unref'd (see bench/README.md, "Known core issues").
-const keepAlive = setInterval(() => {}, 60_000);
-
 const before = memorySnapshot();
 const ballast = fillBallast(ballastMiB * 2 ** 20);
 const held = memorySnapshot();
@@ -87,5 +83,4 @@ if (sections.includes(4)) {
 }
 results.rss.end = memorySnapshot();
 results.ballastChunks = ballast.length; // keeps the ballast reachable until here
-clearInterval(keepAlive);
 process.stdout.write(`${JSON.stringify(results)}\n`);
