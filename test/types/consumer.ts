@@ -62,6 +62,11 @@ export async function asyncConsumer(): Promise<void> {
 const nodeExec: typeof childProcess.exec = exec;
 const nodeExecFile: typeof childProcess.execFile = execFile;
 const nodeFork: typeof childProcess.fork = fork;
+exec('x', { deathSignal: 'SIGKILL' }, (error) => error);
+execFile('x', ['y'], { deathSignal: 9 });
+fork('x.js', [], { deathSignal: null, requireTether: true });
+// @ts-expect-error -- not a signal name
+exec('x', { deathSignal: 'SIGNOPE' });
 exec('x', (error, stdout) => {
   assertType<typeof error, childProcess.ExecException | null>(true);
   assertType<typeof stdout, string>(true);
