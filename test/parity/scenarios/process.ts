@@ -36,7 +36,45 @@ function unrefParent(mode: 'ignore' | 'pipe' | 'fork'): Scenario {
   };
 }
 
+/**
+ * Runs fixtures/limited-parent.mjs for this side: under a low fd limit ('emfile'), or as an
+ * unprivileged user (uid/gid 65534 when the tests run as root; as is, otherwise).
+ */
+function limitedParent(which: 'emfile' | 'eperm-uid' | 'eperm-gid', name: string): Scenario {
+  return {
+    name,
+    reachesHandle: false,
+    run: (run: Run) =>
+      new Promise((resolve, reject) => {
+        const script = join(run.fixtures, 'limited-parent.mjs');
+        const [file, args] =
+          which === 'emfile'
+            ? [
+                'sh',
+                ['-c', 'ulimit -n 60; exec "$0" "$@"', process.execPath, script, run.side, which],
+              ]
+            : [process.execPath, [script, run.side, which]];
+        const unprivileged = which !== 'emfile' && process.getuid?.() === 0;
+        execFile(
+          file,
+          args,
+          unprivileged ? { uid: 65534, gid: 65534 } : {},
+          (error, stdout, stderr) => {
+            if (error === null) resolve({ report: JSON.parse(stdout) as unknown, stderr });
+            else reject(new Error(`${error.message}\n${stderr}`));
+          },
+        );
+      }),
+  };
+}
+
 export const processLevel: readonly Scenario[] = [
+  limitedParent(
+    'emfile',
+    "EMFILE (64 pipes under a 60-fd limit): 'error', 'close'(-24), stdio unset",
+  ),
+  limitedParent('eperm-uid', 'uid as an unprivileged user: synchronous spawn EPERM'),
+  limitedParent('eperm-gid', 'gid as an unprivileged user: synchronous spawn EPERM'),
   unrefParent('ignore'),
   unrefParent('pipe'),
   unrefParent('fork'),
