@@ -1,6 +1,7 @@
 // The scenario table: every group, in the order the test files run them.
 import type { Scenario } from '../harness.js';
 import { basics } from './basics.js';
+import { childState } from './child-state.js';
 import { errors } from './errors.js';
 import { exec } from './exec.js';
 import { fork } from './fork.js';
@@ -12,6 +13,7 @@ import { validation } from './validation.js';
 
 export const table: Readonly<Record<string, readonly Scenario[]>> = {
   basics,
+  childState,
   errors,
   validation,
   options,
