@@ -4,6 +4,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <memory>
 #include <unordered_set>
 
@@ -29,6 +30,8 @@ class EnvState {
   std::unordered_set<int> unclaimed_fds;
 };
 
+constexpr std::chrono::milliseconds kDeliveryBudget{4};
+
 EnvState* State(Napi::Env env) { return env.GetInstanceData<EnvState>(); }
 
 // Runs on the env's JS thread (thread-safe function dispatch). Delivers every pending event.
@@ -38,6 +41,9 @@ void DeliverEvents(napi_env raw_env, napi_value /*js_callback*/, void* context, 
   Napi::Env env(raw_env);
   Napi::HandleScope scope(env);
   napi_value recv = env.Global();
+  // Bounded work per loop turn: a burst of launches (each replayed through Node's spawn) must
+  // not stall the event loop; the rest is delivered on the next turn.
+  const auto deadline = std::chrono::steady_clock::now() + kDeliveryBudget;
   ChildEvent event;
   while (state->channel->Pop(&event)) {
     napi_value args[5] = {
@@ -53,6 +59,10 @@ void DeliverEvents(napi_env raw_env, napi_value /*js_callback*/, void* context, 
     if (status != napi_ok) {
       // A listener threw: the exception goes to 'uncaughtException' as it would in Node; the
       // remaining events are delivered on the next turn.
+      state->channel->Rewake();
+      return;
+    }
+    if (std::chrono::steady_clock::now() >= deadline) {
       state->channel->Rewake();
       return;
     }

@@ -93,6 +93,25 @@ function settleOnSpawn(
   child.once('error', onError);
 }
 
+/**
+ * spawnAsync's replay pass only rebuilds Node's ChildProcess around a launch that already
+ * happened, so the environment it would copy again (the costliest part of Node's option
+ * normalisation) is never used: give it an empty one.
+ */
+function withoutEnvironment(args: readonly unknown[]): unknown[] {
+  const replayArgs = [...args];
+  for (let i = 1; i < replayArgs.length; i++) {
+    const arg = replayArgs[i];
+    if (typeof arg === 'object' && arg !== null && !Array.isArray(arg)) {
+      replayArgs[i] = { ...arg, env: {} };
+      return replayArgs;
+    }
+  }
+  if (replayArgs.length < 2) replayArgs.length = 2;
+  replayArgs[2] = { env: {} };
+  return replayArgs;
+}
+
 function isCapturePass(error: unknown): boolean {
   const e = error as { errno?: unknown; syscall?: unknown } | null;
   return e !== null && typeof e === 'object' && e.errno === CAPTURED && e.syscall === 'spawn';
@@ -113,9 +132,10 @@ export const spawnAsync = function spawnAsync(
     let handle: TetheredHandle | undefined;
     const replay = (): void => {
       try {
+        const replayArgs = withoutEnvironment(args);
         const child = withTether({ ...request, reuse: handle }, () => {
           handle?.replay();
-          return nodeSpawn(...args);
+          return nodeSpawn(...replayArgs);
         });
         settleOnSpawn(child, resolve, reject);
       } catch (error) {

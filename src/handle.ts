@@ -18,6 +18,9 @@ const OPENS_PIPES_ON_FAILURE = new Set(
   ),
 );
 
+/** How long one loop turn may spend delivering queued exits before yielding to the loop. */
+const EXIT_DELIVERY_BUDGET_MS = 4;
+
 /** libuv >= 1.51 gives both directions of a 'pipe' socketpair a 64 KiB buffer. */
 const PIPE_BUFFER_SIZE = libuvAtLeast(1, 51) ? 64 * 1024 : 0;
 
@@ -120,6 +123,7 @@ class Registry {
     this.#flushScheduled = false;
     const exits = this.#exits;
     this.#exits = [];
+    const deadline = performance.now() + EXIT_DELIVERY_BUDGET_MS;
     for (let i = 0; i < exits.length; i++) {
       const exit = exits[i]!;
       try {
@@ -129,6 +133,12 @@ class Registry {
         this.#exits = exits.slice(i + 1).concat(this.#exits);
         this.#scheduleFlush();
         throw error;
+      }
+      if (performance.now() >= deadline && i + 1 < exits.length) {
+        // A burst of exits (each may run user code that spawns again) must not stall the loop.
+        this.#exits = exits.slice(i + 1).concat(this.#exits);
+        this.#scheduleFlush();
+        return;
       }
     }
   };
