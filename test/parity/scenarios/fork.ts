@@ -185,6 +185,24 @@ export const fork: readonly Scenario[] = [
     },
   },
   {
+    name: 'fork with timeout and killSignal SIGKILL',
+    run: (run) =>
+      run.observe(
+        run.api.fork(fixture(run, 'ipc-echo.cjs'), { timeout: 200, killSignal: 'SIGKILL' }),
+      ),
+  },
+  {
+    name: 'fork with an AbortSignal aborted after spawn',
+    run: async (run) => {
+      const controller = new AbortController();
+      const child = run.api.fork(fixture(run, 'ipc-echo.cjs'), { signal: controller.signal });
+      const record = run.observe(child);
+      await once(child, 'spawn');
+      controller.abort();
+      return record;
+    },
+  },
+  {
     name: 'fork of a missing module: the child exits 1',
     run: (run) =>
       run
