@@ -38,7 +38,11 @@ export interface TetherOptions {
 
 type T<O> = O & TetherOptions;
 
-/** `spawn` with the overloads of `node:child_process`'s, plus {@link TetherOptions}. */
+/**
+ * `spawn` with the overloads of `node:child_process`'s, plus {@link TetherOptions}, plus one
+ * refinement: `stdio: 'ignore' | 'inherit'` given as a string types the three streams as `null`
+ * (@types/node 20 says `Readable | null` there).
+ */
 export interface SpawnFunction {
   (command: string, options?: T<SpawnOptionsWithoutStdio>): ChildProcessWithoutNullStreams;
   (
@@ -72,6 +76,10 @@ export interface SpawnFunction {
   (
     command: string,
     options: T<SpawnOptionsWithStdioTuple<StdioNull, StdioNull, StdioNull>>,
+  ): ChildProcessByStdio<null, null, null>;
+  (
+    command: string,
+    options: T<SpawnOptions & { stdio: 'ignore' | 'inherit' }>,
   ): ChildProcessByStdio<null, null, null>;
   (command: string, options: T<SpawnOptions>): ChildProcess;
   (
@@ -118,6 +126,11 @@ export interface SpawnFunction {
     command: string,
     args: readonly string[],
     options: T<SpawnOptionsWithStdioTuple<StdioNull, StdioNull, StdioNull>>,
+  ): ChildProcessByStdio<null, null, null>;
+  (
+    command: string,
+    args: readonly string[],
+    options: T<SpawnOptions & { stdio: 'ignore' | 'inherit' }>,
   ): ChildProcessByStdio<null, null, null>;
   (command: string, args: readonly string[], options: T<SpawnOptions>): ChildProcess;
 }
