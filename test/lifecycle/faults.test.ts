@@ -5,15 +5,12 @@
 // spawns succeed once the limit is lifted or the knob unset. Each fault runs in its own fixture
 // process (test/fixtures/lifecycle/faults.mjs).
 import { execFileSync } from 'node:child_process';
-import { chmodSync, cpSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
-import { fixturePath, runFixture, type FixtureRun } from './run-fixture.js';
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { isRoot, NOBODY, stageForNobody } from './as-nobody.js';
+import { runFixture, type FixtureRun } from './run-fixture.js';
 
 const NO_PIDFD = process.env['TETHERED_NO_PIDFD'] === '1';
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 interface ErrorShape {
   name: string;
@@ -102,49 +99,6 @@ async function underLowered(
   return { faulted, lifted };
 }
 
-// --- running a fixture as uid 65534 (RLIMIT_NPROC does not apply to root) ---------------------
-
-const NOBODY = ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'];
-const isRoot = process.getuid?.() === 0;
-const stagingDirs: string[] = [];
-afterAll(() => {
-  for (const dir of stagingDirs) rmSync(dir, { recursive: true, force: true });
-});
-
-/** True if every directory on the way to `path` is world-searchable and `path` world-readable. */
-function worldReachable(path: string): boolean {
-  for (let p = dirname(path); ; p = dirname(p)) {
-    if ((statSync(p).mode & 0o001) === 0) return false;
-    if (p === dirname(p)) break;
-  }
-  return (statSync(path).mode & 0o005) === 0o005;
-}
-
-/**
- * A copy of what faults.mjs needs (lib/, the addon, node-gyp-build, and Node itself if uid 65534
- * cannot reach it), readable by any uid: the checkout may live where uid 65534 cannot read.
- */
-function stageForNobody(): { script: string; node: string } {
-  const stage = mkdtempSync(join(tmpdir(), 'tethered-nobody-'));
-  stagingDirs.push(stage);
-  chmodSync(stage, 0o755);
-  cpSync(join(ROOT, 'package.json'), join(stage, 'package.json'));
-  cpSync(join(ROOT, 'lib'), join(stage, 'lib'), { recursive: true });
-  cpSync(join(ROOT, 'build/Release/tethered.node'), join(stage, 'build/Release/tethered.node'));
-  cpSync(join(ROOT, 'node_modules/node-gyp-build'), join(stage, 'node_modules/node-gyp-build'), {
-    recursive: true,
-  });
-  const script = join(stage, 'test/fixtures/lifecycle/faults.mjs');
-  cpSync(fixturePath('faults.mjs'), script);
-  let node = process.execPath;
-  if (!worldReachable(node)) {
-    node = join(stage, 'node');
-    cpSync(process.execPath, node);
-  }
-  execFileSync('chmod', ['-R', 'a+rX', stage]);
-  return { script, node };
-}
-
 describe.concurrent('faults', () => {
   it.for([
     ['the spawner thread runs', 'warm'],
@@ -194,7 +148,7 @@ describe.concurrent('faults', () => {
     // As root the fixture runs as uid 65534 (root is exempt from RLIMIT_NPROC); prlimit runs as
     // the fixture's own uid, which may raise a soft limit back up to the hard one.
     const asUser = isRoot ? NOBODY : [];
-    const staged = isRoot ? stageForNobody() : undefined;
+    const staged = isRoot ? stageForNobody(onTestFinished, 'faults.mjs') : undefined;
     const fixture = runFixture(onTestFinished, 'faults.mjs', ['eagain'], {
       ...(staged ? { script: staged.script, node: staged.node } : {}),
       wrapper: asUser,
