@@ -103,12 +103,16 @@ function adopt(
     return;
   }
   const handle = request.reuse ?? new TetheredHandle(registryFor(state.binding), deathSignal);
-  // Move over what Node's constructor put on its handle: onexit and the owner symbol.
+  // Move over what Node's constructor put on its handle: onexit and the owner symbol. Node's
+  // handle is never spawned, so it can never be closed, and its native side holds it for the life
+  // of the environment: leave nothing on it that points back at the ChildProcess, or every
+  // ChildProcess (with its streams) would stay reachable forever.
   handle.onexit = nodeHandle.onexit as TetheredHandle['onexit'];
+  nodeHandle.onexit = undefined;
+  const from = nodeHandle as unknown as Record<symbol, unknown>;
   for (const key of Object.getOwnPropertySymbols(nodeHandle)) {
-    (handle as unknown as Record<symbol, unknown>)[key] = (
-      nodeHandle as unknown as Record<symbol, unknown>
-    )[key];
+    (handle as unknown as Record<symbol, unknown>)[key] = from[key];
+    from[key] = undefined;
   }
   child._handle = handle;
   request.onHandle?.(handle);
