@@ -40,6 +40,8 @@ const typeChecked = {
   rules: {
     // Template literals with numbers are how this code base prints pids and errnos.
     '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true }],
+    // Passing on what was caught (Node's own errors) is how spawnAsync settles.
+    '@typescript-eslint/prefer-promise-reject-errors': ['error', { allowThrowingUnknown: true }],
   },
 };
 

@@ -74,11 +74,15 @@ while (started < count) {
 const seconds = (performance.now() - t0) / 1000;
 
 for (const row of rows) delete row.fds;
-console.log(`rss-soak: ${count} spawns of /bin/true via ${values.via}, stdio ${values.stdio}, ` +
-  `${parallel} in flight, Node ${process.version}, ${failures} failures, ${seconds.toFixed(1)} s`);
+console.log(
+  `rss-soak: ${count} spawns of /bin/true via ${values.via}, stdio ${values.stdio}, ` +
+    `${parallel} in flight, Node ${process.version}, ${failures} failures, ${seconds.toFixed(1)} s`,
+);
 console.table(rows);
 const first = rows[0];
 const last = rows.at(-1);
-console.log(`RSS after ${first.spawned} spawns (warm-up): ${first.rssMiB} MiB; after ${last.spawned}: ` +
-  `${last.rssMiB} MiB; change ${(last.rssMiB - first.rssMiB).toFixed(1)} MiB ` +
-  `(${(((last.rssMiB - first.rssMiB) * 2 ** 20) / (last.spawned - first.spawned)).toFixed(1)} bytes/spawn)`);
+console.log(
+  `RSS after ${first.spawned} spawns (warm-up): ${first.rssMiB} MiB; after ${last.spawned}: ` +
+    `${last.rssMiB} MiB; change ${(last.rssMiB - first.rssMiB).toFixed(1)} MiB ` +
+    `(${(((last.rssMiB - first.rssMiB) * 2 ** 20) / (last.spawned - first.spawned)).toFixed(1)} bytes/spawn)`,
+);

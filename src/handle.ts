@@ -12,11 +12,11 @@ const UV_EINVAL = -osConstants.errno.EINVAL;
  * fork itself failed), so Node's sockets see EOF. Node throws for every other errno and, on
  * EMFILE/ENFILE, never wraps the pipes: those ends are closed here instead.
  */
-const OPENS_PIPES_ON_FAILURE = new Set(
-  ['ENOENT', 'EACCES', 'EAGAIN'].map(
-    (code) => -(osConstants.errno as Record<string, number>)[code]!,
-  ),
-);
+const OPENS_PIPES_ON_FAILURE = new Set([
+  -osConstants.errno.ENOENT,
+  -osConstants.errno.EACCES,
+  -osConstants.errno.EAGAIN,
+]);
 
 /** How long one loop turn may spend delivering queued exits before yielding to the loop. */
 const EXIT_DELIVERY_BUDGET_MS = 4;
@@ -76,6 +76,7 @@ function isInt32(value: unknown): value is number {
 
 /** Strings as Node's C++ would read them (ToString, which throws for symbols). */
 function toStrings(values: unknown[] | undefined): string[] {
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-template-expression -- ToString
   return values === undefined ? [] : values.map((value) => `${value as string}`);
 }
 
@@ -125,7 +126,8 @@ class Registry {
     this.#exits = [];
     const deadline = performance.now() + EXIT_DELIVERY_BUDGET_MS;
     for (let i = 0; i < exits.length; i++) {
-      const exit = exits[i]!;
+      const exit = exits[i];
+      if (exit === undefined) continue;
       try {
         exit.handle.exited(exit.exitCode, exit.termSignal);
       } catch (error) {
@@ -426,6 +428,7 @@ export class TetheredHandle {
       }
     }
     return {
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-template-expression -- ToString
       file: `${options.file}`,
       args: toStrings(options.args),
       envPairs: toStrings(options.envPairs),

@@ -1,6 +1,7 @@
 // The seam: Node's ChildProcess.prototype.spawn, wrapped so that a tethered call (or every call,
 // once tethered/register ran) swaps Node's Process handle for a TetheredHandle first.
 import * as childProcess from 'node:child_process';
+import { constants as osConstants } from 'node:os';
 import { bindingState } from './binding.js';
 import { registryFor, TetheredHandle } from './handle.js';
 import { signalNumber } from './signals.js';
@@ -42,7 +43,7 @@ export function seamProblem(): string | undefined {
     return 'ChildProcess.prototype.spawn is missing on this Node version';
   }
   const probe = new childProcess.ChildProcess() as unknown as ChildProcessInternals;
-  const handle = probe._handle as ProcessHandleLike | null;
+  const handle = probe._handle;
   if (
     handle === null ||
     typeof handle.spawn !== 'function' ||
@@ -97,7 +98,7 @@ function adopt(
 ): void {
   const deathSignal = resolveDeathSignal(request.deathSignal, options['detached'] === true);
   const state = bindingState();
-  const nodeHandle = child._handle as ProcessHandleLike | null;
+  const nodeHandle = child._handle;
   if (state.binding === undefined || nodeHandle === null) {
     if (request.requireTether) throw tetherUnavailable(state.reason ?? 'no process handle');
     return;
@@ -119,10 +120,12 @@ function adopt(
 }
 
 function resolveDeathSignal(value: unknown, detached: boolean): number {
-  if (value === undefined) return detached ? 0 : signalNumber('SIGTERM')!;
+  if (value === undefined) return detached ? 0 : osConstants.signals.SIGTERM;
   if (value === null) return 0;
-  validateDeathSignal(value);
-  return signalNumber(value)!;
+  const signal = signalNumber(value);
+  // The same error validateDeathSignal() throws for a value that is not a signal.
+  if (signal === undefined) throw asDeathSignalError(killSignalError(value));
+  return signal;
 }
 
 /** Throws exactly what Node throws for the same value given as `killSignal`. */
@@ -138,11 +141,10 @@ export function validateDeathSignal(value: unknown): void {
 function killSignalError(value: unknown): Error {
   try {
     // Node validates killSignal before it creates the ChildProcess.
-    const child = childProcess.spawnSync('tethered-validate-only', {
+    childProcess.spawnSync('tethered-validate-only', {
       killSignal: value as NodeJS.Signals,
       stdio: 'ignore',
     });
-    void child;
   } catch (error) {
     return error as Error;
   }

@@ -38,6 +38,11 @@ export interface TetherOptions {
 
 type T<O> = O & TetherOptions;
 
+/** Options that give the child no stdio streams: `'ignore'`/`'inherit'`, or all three `null`. */
+type NullStdioOptions =
+  | T<SpawnOptionsWithStdioTuple<StdioNull, StdioNull, StdioNull>>
+  | T<SpawnOptions & { stdio: 'ignore' | 'inherit' }>;
+
 /**
  * `spawn` with the overloads of `node:child_process`'s, plus {@link TetherOptions}, plus one
  * refinement: `stdio: 'ignore' | 'inherit'` given as a string types the three streams as `null`
@@ -73,14 +78,7 @@ export interface SpawnFunction {
     command: string,
     options: T<SpawnOptionsWithStdioTuple<StdioNull, StdioNull, StdioPipe>>,
   ): ChildProcessByStdio<null, null, Readable>;
-  (
-    command: string,
-    options: T<SpawnOptionsWithStdioTuple<StdioNull, StdioNull, StdioNull>>,
-  ): ChildProcessByStdio<null, null, null>;
-  (
-    command: string,
-    options: T<SpawnOptions & { stdio: 'ignore' | 'inherit' }>,
-  ): ChildProcessByStdio<null, null, null>;
+  (command: string, options: NullStdioOptions): ChildProcessByStdio<null, null, null>;
   (command: string, options: T<SpawnOptions>): ChildProcess;
   (
     command: string,
@@ -125,12 +123,7 @@ export interface SpawnFunction {
   (
     command: string,
     args: readonly string[],
-    options: T<SpawnOptionsWithStdioTuple<StdioNull, StdioNull, StdioNull>>,
-  ): ChildProcessByStdio<null, null, null>;
-  (
-    command: string,
-    args: readonly string[],
-    options: T<SpawnOptions & { stdio: 'ignore' | 'inherit' }>,
+    options: NullStdioOptions,
   ): ChildProcessByStdio<null, null, null>;
   (command: string, args: readonly string[], options: T<SpawnOptions>): ChildProcess;
 }

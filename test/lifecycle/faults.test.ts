@@ -77,8 +77,8 @@ function softLimit(pid: number, label: string): string {
 
 /** Runs prlimit on `pid` (as `asUser`, which must be the fixture's own uid unless privileged). */
 function prlimit(asUser: string[], pid: number, setting: string): void {
-  const command = [...asUser, 'prlimit', '--pid', String(pid), setting];
-  execFileSync(command[0]!, command.slice(1), { stdio: ['ignore', 'ignore', 'pipe'] });
+  const [file, ...args] = [...asUser, 'prlimit', '--pid', String(pid), setting];
+  execFileSync(file, args, { stdio: ['ignore', 'ignore', 'pipe'] });
 }
 
 /** The lower -> try -> lift -> try protocol of faults.mjs for the limits faults. */
@@ -111,8 +111,12 @@ describe.concurrent('faults', () => {
       const original = softLimit(fixture.pid, 'Max open files');
       const { faulted, lifted } = await underLowered(
         fixture,
-        () => prlimit([], fixture.pid, '--nofile=64:'),
-        () => prlimit([], fixture.pid, `--nofile=${original}:`),
+        () => {
+          prlimit([], fixture.pid, '--nofile=64:');
+        },
+        () => {
+          prlimit([], fixture.pid, `--nofile=${original}:`);
+        },
       );
       expect(faulted.fillers).toBeGreaterThan(0);
       expect(faulted.node).toMatchObject({ outcome: 'error event', error: { code: 'EMFILE' } });
@@ -156,8 +160,12 @@ describe.concurrent('faults', () => {
     const original = softLimit(fixture.pid, 'Max processes');
     const { faulted, lifted } = await underLowered(
       fixture,
-      () => prlimit(asUser, fixture.pid, '--nproc=1:'),
-      () => prlimit(asUser, fixture.pid, `--nproc=${original}:`),
+      () => {
+        prlimit(asUser, fixture.pid, '--nproc=1:');
+      },
+      () => {
+        prlimit(asUser, fixture.pid, `--nproc=${original}:`);
+      },
     );
     expect(faulted.node).toMatchObject({
       outcome: 'error event',

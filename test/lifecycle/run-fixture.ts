@@ -46,8 +46,11 @@ export function runFixture(
   const script = options.script ?? fixturePath(name);
   const command = [...(options.wrapper ?? []), options.node ?? process.execPath, script, ...args];
   const [file, ...rest] = command as [string, ...string[]];
-  const env: Record<string, string | undefined> = { ...process.env, ...options.env };
-  for (const key of Object.keys(env)) if (env[key] === undefined) delete env[key];
+  const env = Object.fromEntries(
+    Object.entries({ ...process.env, ...options.env }).filter(
+      (entry): entry is [string, string] => entry[1] !== undefined,
+    ),
+  );
   const child = spawn(file, rest, { env, stdio: ['pipe', 'pipe', 'pipe'] });
   if (child.pid === undefined) throw new Error(`could not start fixture ${name}`);
   const pid = child.pid;
