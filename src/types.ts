@@ -131,12 +131,81 @@ export interface SpawnFunction {
 /** {@link SpawnFunction}'s overloads, resolving with the child once it runs. */
 export interface SpawnAsyncFunction {
   (command: string, options?: T<SpawnOptionsWithoutStdio>): Promise<ChildProcessWithoutNullStreams>;
+  (
+    command: string,
+    options: T<SpawnOptionsWithStdioTuple<StdioPipe, StdioPipe, StdioPipe>>,
+  ): Promise<ChildProcessByStdio<Writable, Readable, Readable>>;
+  (
+    command: string,
+    options: T<SpawnOptionsWithStdioTuple<StdioPipe, StdioPipe, StdioNull>>,
+  ): Promise<ChildProcessByStdio<Writable, Readable, null>>;
+  (
+    command: string,
+    options: T<SpawnOptionsWithStdioTuple<StdioPipe, StdioNull, StdioPipe>>,
+  ): Promise<ChildProcessByStdio<Writable, null, Readable>>;
+  (
+    command: string,
+    options: T<SpawnOptionsWithStdioTuple<StdioNull, StdioPipe, StdioPipe>>,
+  ): Promise<ChildProcessByStdio<null, Readable, Readable>>;
+  (
+    command: string,
+    options: T<SpawnOptionsWithStdioTuple<StdioPipe, StdioNull, StdioNull>>,
+  ): Promise<ChildProcessByStdio<Writable, null, null>>;
+  (
+    command: string,
+    options: T<SpawnOptionsWithStdioTuple<StdioNull, StdioPipe, StdioNull>>,
+  ): Promise<ChildProcessByStdio<null, Readable, null>>;
+  (
+    command: string,
+    options: T<SpawnOptionsWithStdioTuple<StdioNull, StdioNull, StdioPipe>>,
+  ): Promise<ChildProcessByStdio<null, null, Readable>>;
+  (command: string, options: NullStdioOptions): Promise<ChildProcessByStdio<null, null, null>>;
   (command: string, options: T<SpawnOptions>): Promise<ChildProcess>;
   (
     command: string,
     args?: readonly string[],
     options?: T<SpawnOptionsWithoutStdio>,
   ): Promise<ChildProcessWithoutNullStreams>;
+  (
+    command: string,
+    args: readonly string[],
+    options: T<SpawnOptionsWithStdioTuple<StdioPipe, StdioPipe, StdioPipe>>,
+  ): Promise<ChildProcessByStdio<Writable, Readable, Readable>>;
+  (
+    command: string,
+    args: readonly string[],
+    options: T<SpawnOptionsWithStdioTuple<StdioPipe, StdioPipe, StdioNull>>,
+  ): Promise<ChildProcessByStdio<Writable, Readable, null>>;
+  (
+    command: string,
+    args: readonly string[],
+    options: T<SpawnOptionsWithStdioTuple<StdioPipe, StdioNull, StdioPipe>>,
+  ): Promise<ChildProcessByStdio<Writable, null, Readable>>;
+  (
+    command: string,
+    args: readonly string[],
+    options: T<SpawnOptionsWithStdioTuple<StdioNull, StdioPipe, StdioPipe>>,
+  ): Promise<ChildProcessByStdio<null, Readable, Readable>>;
+  (
+    command: string,
+    args: readonly string[],
+    options: T<SpawnOptionsWithStdioTuple<StdioPipe, StdioNull, StdioNull>>,
+  ): Promise<ChildProcessByStdio<Writable, null, null>>;
+  (
+    command: string,
+    args: readonly string[],
+    options: T<SpawnOptionsWithStdioTuple<StdioNull, StdioPipe, StdioNull>>,
+  ): Promise<ChildProcessByStdio<null, Readable, null>>;
+  (
+    command: string,
+    args: readonly string[],
+    options: T<SpawnOptionsWithStdioTuple<StdioNull, StdioNull, StdioPipe>>,
+  ): Promise<ChildProcessByStdio<null, null, Readable>>;
+  (
+    command: string,
+    args: readonly string[],
+    options: NullStdioOptions,
+  ): Promise<ChildProcessByStdio<null, null, null>>;
   (command: string, args: readonly string[], options: T<SpawnOptions>): Promise<ChildProcess>;
 }
 

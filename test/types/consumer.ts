@@ -56,6 +56,11 @@ spawn('x', [], { requireTether: 'yes' });
 export async function asyncConsumer(): Promise<void> {
   const child = await spawnAsync('x', [], { deathSignal: 'SIGTERM' });
   assertType<typeof child.stdout, Readable>(true);
+  const quiet = await spawnAsync('x', [], { stdio: 'ignore' });
+  assertType<typeof quiet.stdout, null>(true);
+  const mixedAsync = await spawnAsync('x', { stdio: ['pipe', 'ignore', 'pipe'] });
+  assertType<typeof mixedAsync.stdout, null>(true);
+  assertType<typeof mixedAsync.stderr, Readable>(true);
 }
 
 // exec/execFile/fork can stand in for Node's (callbacks, util.promisify overloads).
