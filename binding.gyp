@@ -17,6 +17,7 @@
             "NODE_ADDON_API_DISABLE_DEPRECATED",
             "NODE_API_SWALLOW_UNTHROWABLE_EXCEPTIONS"
           ],
+          "libraries": ["-ldl"],
           "cflags_cc": [
             "-std=c++17",
             "-fvisibility=hidden",
