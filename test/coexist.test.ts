@@ -63,7 +63,7 @@ describe.each([
 });
 
 describe.each([
-  ['with pidfd reaping', {}, true],
+  ['with pidfd reaping', { TETHERED_NO_PIDFD: '' }, true],
   ['with reaping by pid (TETHERED_NO_PIDFD=1)', { TETHERED_NO_PIDFD: '1' }, false],
 ])('interleaved node:child_process and tethered children (%s)', (_name, extraEnv, pidfd) => {
   it('every child emits exit with its own code', async () => {
