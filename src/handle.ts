@@ -230,19 +230,7 @@ export class TetheredHandle {
     const launch = this.#prepare(options);
     if (typeof launch === 'number') return launch;
     if (this.#capture !== undefined) return this.#queue(launch, options, this.#capture);
-    const result = this.#registry.binding.spawn(
-      launch.file,
-      launch.args,
-      launch.envPairs,
-      launch.cwd,
-      launch.fds,
-      launch.closeAfter,
-      launch.detached,
-      launch.uid,
-      launch.gid,
-      this.#deathSignal,
-      0,
-    );
+    const result = this.#submit(launch, 0);
     if (typeof result === 'number') {
       this.#failed(launch, result);
       return result;
@@ -324,19 +312,7 @@ export class TetheredHandle {
     }
     const registry = this.#registry;
     const token = registry.nextToken();
-    const queued = registry.binding.spawn(
-      launch.file,
-      launch.args,
-      launch.envPairs,
-      launch.cwd,
-      launch.fds,
-      launch.closeAfter,
-      launch.detached,
-      launch.uid,
-      launch.gid,
-      this.#deathSignal,
-      token,
-    );
+    const queued = this.#submit(launch, token);
     if (queued !== 0) {
       // Not queued (e.g. the spawner thread could not start): the replay reports this errno,
       // and opens or closes the parent ends as Node expects for it.
@@ -352,13 +328,7 @@ export class TetheredHandle {
     registry.pendingAsync.set(token, (result, pid, childId) => {
       registry.release();
       this.#asyncResult = result;
-      if (result === 0) {
-        this.pid = pid;
-        this.#childId = childId;
-        this.#live = true;
-        registry.live.set(childId, this);
-        if (this.#refed) registry.retain();
-      }
+      if (result === 0) this.#running(pid, childId);
       done(result);
     });
     return CAPTURED;
@@ -391,6 +361,10 @@ export class TetheredHandle {
     const fds = new Int32Array(Math.max(stdio.length, 3)).fill(-1);
     const childEnds: number[] = [];
     const parentEnds: PreparedLaunch['parentEnds'] = [];
+    const closeAll = (): void => {
+      for (const fd of childEnds) binding.closeFd(fd);
+      for (const end of parentEnds) binding.closeFd(end.fd);
+    };
     for (let i = 0; i < stdio.length; i++) {
       const entry = stdio[i];
       if (entry === undefined) continue;
@@ -399,9 +373,8 @@ export class TetheredHandle {
         case 'overlapped': {
           const pair = binding.socketpair(PIPE_BUFFER_SIZE);
           if (typeof pair === 'number' || entry.handle === undefined) {
-            for (const fd of childEnds) binding.closeFd(fd);
-            for (const end of parentEnds) binding.closeFd(end.fd);
             if (typeof pair !== 'number') pair.forEach((fd) => binding.closeFd(fd));
+            closeAll();
             return typeof pair === 'number' ? pair : UV_EINVAL;
           }
           parentEnds.push({ pipe: entry.handle, fd: pair[0] });
@@ -412,8 +385,7 @@ export class TetheredHandle {
         case 'wrap': {
           const fd = entry.handle?.fd;
           if (typeof fd !== 'number' || fd < 0) {
-            this.#abandon({ parentEnds } as PreparedLaunch);
-            for (const end of childEnds) binding.closeFd(end);
+            closeAll();
             return UV_EINVAL; // libuv: a stream without an fd cannot be inherited
           }
           fds[i] = fd;
@@ -442,12 +414,34 @@ export class TetheredHandle {
     };
   }
 
-  #started(launch: PreparedLaunch, pid: number, childId: number): void {
+  /** Hands the launch to the addon: synchronously (token 0) or queued under `token`. */
+  #submit(launch: PreparedLaunch, token: number): ReturnType<NativeBinding['spawn']> {
+    return this.#registry.binding.spawn(
+      launch.file,
+      launch.args,
+      launch.envPairs,
+      launch.cwd,
+      launch.fds,
+      launch.closeAfter,
+      launch.detached,
+      launch.uid,
+      launch.gid,
+      this.#deathSignal,
+      token,
+    );
+  }
+
+  /** The child runs: record it so that its exit reaches this handle and it keeps the loop alive. */
+  #running(pid: number, childId: number): void {
     this.pid = pid;
     this.#childId = childId;
     this.#live = true;
     this.#registry.live.set(childId, this);
     if (this.#refed) this.#registry.retain();
+  }
+
+  #started(launch: PreparedLaunch, pid: number, childId: number): void {
+    this.#running(pid, childId);
     this.#openParentEnds(launch);
   }
 
