@@ -24,12 +24,19 @@
 namespace tethered {
 namespace {
 
-constexpr int kLastSignal = 64;  // the kernel's _NSIG - 1 on x86_64 and aarch64
+constexpr int kLastSignal = 64;  // the kernel's _NSIG on x86_64 and aarch64 (signals 1..64)
+static_assert(_NSIG == kLastSignal + 1, "glibc's _NSIG is the kernel's plus one");
 
-// The kernel's struct sigaction, all zero: handler SIG_DFL, no flags, empty mask.
+// The kernel's struct sigaction (not glibc's, whose mask has 1024 bits). x86_64 and aarch64 share
+// this layout: both define SA_RESTORER (aarch64 for AArch32 compatibility), so sa_restorer sits
+// between the flags and the mask. Used all zero: handler SIG_DFL, no flags, empty mask.
 struct KernelSigaction {
-  unsigned long handler_flags_restorer_mask[4];
+  unsigned long handler;
+  unsigned long flags;
+  unsigned long restorer;
+  unsigned long mask;  // the kernel's sigset_t: 64 bits on both architectures
 };
+static_assert(sizeof(KernelSigaction) == 4 * sizeof(unsigned long), "no padding");
 
 // Runs in the cloned child. Records the failure and exits without returning to the parent.
 [[noreturn]] void Fail(LaunchPlan* plan, LaunchStep step, long negative_errno) {
@@ -44,8 +51,19 @@ void ResetSignalDispositions() {
   const KernelSigaction dfl = {};
   for (int sig = 1; sig <= kLastSignal; ++sig) {
     if (sig == SIGKILL || sig == SIGSTOP) continue;
-    RawSyscall(SYS_rt_sigaction, sig, reinterpret_cast<long>(&dfl), 0, sizeof(unsigned long));
+    RawSyscall(SYS_rt_sigaction, sig, reinterpret_cast<long>(&dfl), 0, sizeof(dfl.mask));
   }
+}
+
+// Runs in the cloned child. dup2() built on dup3, which every architecture has: aarch64 (like all
+// that use the kernel's generic syscall table) has no dup2. dup3 fails with EINVAL when both fds
+// are equal, where dup2 returns the fd if it is open and EBADF if not: fcntl(F_GETFD) tells which.
+[[nodiscard]] long Dup2(int old_fd, int new_fd) {
+  if (old_fd == new_fd) {
+    long r = RawSyscall(SYS_fcntl, old_fd, F_GETFD);
+    return r < 0 ? r : new_fd;
+  }
+  return RawSyscall(SYS_dup3, old_fd, new_fd, 0);
 }
 
 // Runs in the cloned child. Clears O_NONBLOCK on a stdio fd, as libuv does.
@@ -60,7 +78,7 @@ void MapFds(LaunchPlan* plan) {
   const int count = plan->fd_count;
   int* src = plan->fd_scratch;
   for (int i = 0; i < count; ++i) src[i] = plan->fds[i];
-  // A source below its slot may be overwritten by an earlier dup2: move it above every slot.
+  // A source below its slot may be overwritten by an earlier Dup2: move it above every slot.
   for (int i = 0; i < count; ++i) {
     if (src[i] < 0 || src[i] >= i) continue;
     long moved = RawSyscall(SYS_fcntl, src[i], F_DUPFD_CLOEXEC, count);
@@ -75,13 +93,13 @@ void MapFds(LaunchPlan* plan) {
                                 i == 0 ? O_RDONLY : O_RDWR);
       if (null_fd < 0) Fail(plan, LaunchStep::kFds, null_fd);
       if (null_fd != i) {
-        long r = RawSyscall(SYS_dup2, null_fd, i);
+        long r = Dup2(null_fd, i);
         RawSyscall(SYS_close, null_fd);
         if (r < 0) Fail(plan, LaunchStep::kFds, r);
       }
       continue;
     }
-    long r = src[i] == i ? RawSyscall(SYS_fcntl, i, F_SETFD, 0) : RawSyscall(SYS_dup2, src[i], i);
+    long r = src[i] == i ? RawSyscall(SYS_fcntl, i, F_SETFD, 0) : Dup2(src[i], i);
     if (r < 0) Fail(plan, LaunchStep::kFds, r);
     if (i <= 2) MakeBlocking(i);
   }

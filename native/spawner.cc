@@ -283,6 +283,11 @@ int Spawner::EnsureStack() {
 pid_t Spawner::CloneChild(void* plan, int* pidfd) {
   // Runs on the spawner thread. Returns the pid, or -1 with errno set.
   *pidfd = -1;
+  // glibc's clone() wrapper, not the raw syscall: it puts the arguments in each architecture's
+  // kernel order (x86_64: flags, stack, parent_tid, child_tid, tls; aarch64 is CLONE_BACKWARDS:
+  // flags, stack, parent_tid, tls, child_tid), and CLONE_PIDFD's fd comes back through parent_tid,
+  // the wrapper's fifth argument, on both. The stack grows down on both: pass its highest address
+  // (page aligned, so 16-byte aligned as aarch64 requires).
   void* stack_top = static_cast<char*>(stack_) + stack_size_;
   const int flags = CLONE_VM | CLONE_VFORK | SIGCHLD;
   if (!force_no_pidfd_ && clone_pidfd_works_) {
