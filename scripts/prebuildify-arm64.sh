@@ -14,7 +14,9 @@ scripts/arm64-toolchain.sh
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/tethered-arm64-XXXXXX")
 trap 'rm -rf "$work"' EXIT
-cp -R package.json binding.gyp native "$work/"
+# The sources as in the working tree, without build output (binding.gyp may name any of them).
+tar -C "$root" --exclude=./node_modules --exclude=./build --exclude=./lib --exclude=./prebuilds \
+  --exclude=./.git --exclude=./.cache --exclude='*.tgz' -cf - . | tar -C "$work" -xf -
 ln -s "$root/node_modules" "$work/node_modules"
 
 triple=aarch64-linux-gnu
