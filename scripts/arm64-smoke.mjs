@@ -139,46 +139,50 @@ async function host(dir, armNode) {
   const parent = nodeSpawn(command, [...prefix, SELF, '--case', 'parent', dir], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
-  const line = await new Promise((resolve, reject) => {
-    let out = '';
-    parent.stdout.on('data', (chunk) => {
-      out += chunk;
-      if (out.includes('\n')) resolve(out.slice(0, out.indexOf('\n')));
+  let pids = { tethered: 0, control: 0 };
+  try {
+    const line = await new Promise((resolve, reject) => {
+      let out = '';
+      parent.stdout.on('data', (chunk) => {
+        out += chunk;
+        if (out.includes('\n')) resolve(out.slice(0, out.indexOf('\n')));
+      });
+      parent.on('exit', (code) => reject(new Error(`the arm64 parent exited early (${code})`)));
     });
-    parent.on('exit', (code) => reject(new Error(`the arm64 parent exited early (${code})`)));
-  });
-  const pids = JSON.parse(line);
-  expect(
-    'children run',
-    [argvOf(pids.tethered)[1], argvOf(pids.control)[1]],
-    [TETHERED_SLEEP, CONTROL_SLEEP],
-  );
-  parent.kill('SIGKILL');
-  const deadline = Date.now() + 10_000;
-  while (!['Z', undefined].includes(procState(pids.tethered)) && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  const tetheredState = procState(pids.tethered);
-  const controlState = procState(pids.control);
-  expect(
-    'tethered child after SIGKILL of its parent: dead',
-    [undefined, 'Z'].includes(tetheredState),
-    true,
-  );
-  expect(
-    'node:child_process control: still running',
-    ![undefined, 'Z'].includes(controlState),
-    true,
-  );
-  for (const [pid, marker] of [
-    [pids.tethered, TETHERED_SLEEP],
-    [pids.control, CONTROL_SLEEP],
-  ]) {
-    if (argvOf(pid)[1] === marker) {
+    pids = JSON.parse(line);
+    expect(
+      'children run',
+      [argvOf(pids.tethered)[1], argvOf(pids.control)[1]],
+      [TETHERED_SLEEP, CONTROL_SLEEP],
+    );
+    parent.kill('SIGKILL');
+    const deadline = Date.now() + 10_000;
+    while (!['Z', undefined].includes(procState(pids.tethered)) && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    const tetheredState = procState(pids.tethered);
+    const controlState = procState(pids.control);
+    expect(
+      'tethered child after SIGKILL of its parent: dead',
+      [undefined, 'Z'].includes(tetheredState),
+      true,
+    );
+    expect(
+      'node:child_process control: still running',
+      ![undefined, 'Z'].includes(controlState),
+      true,
+    );
+  } finally {
+    parent.kill('SIGKILL');
+    // Only our own children: the pid must still run the unique duration it was started with.
+    for (const [pid, marker] of [
+      [pids.tethered, TETHERED_SLEEP],
+      [pids.control, CONTROL_SLEEP],
+    ]) {
       try {
-        process.kill(pid, 'SIGKILL');
+        if (pid > 0 && argvOf(pid)[1] === marker) process.kill(pid, 'SIGKILL');
       } catch {
-        // already gone
+        // exited between the check and the kill
       }
     }
   }
