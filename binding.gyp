@@ -1,17 +1,78 @@
 {
   "targets": [
     {
+      # The tree-mode helper (native/guardian.cc): static, no libc, its own _start. Plain flags
+      # that any gcc/clang (cross compilers included) accept.
+      "target_name": "tethered-guardian",
+      "conditions": [
+        ["OS=='linux'", {
+          "type": "executable",
+          "sources": ["native/guardian.cc"],
+          "cflags!": ["-pthread", "-fPIC", "-fstack-protector-strong"],
+          "cflags_cc!": ["-std=gnu++17", "-std=gnu++20", "-fPIC"],
+          "cflags_cc": [
+            "-std=c++17",
+            "-Os",
+            "-ffreestanding",
+            "-fno-pie",
+            "-fno-stack-protector",
+            "-fno-exceptions",
+            "-fno-rtti",
+            "-fno-asynchronous-unwind-tables",
+            "-fno-unwind-tables",
+            "-ffunction-sections",
+            "-fdata-sections",
+            "-Wall",
+            "-Wextra"
+          ],
+          "ldflags!": ["-pthread", "-rdynamic"],
+          "ldflags": [
+            "-static",
+            "-nostdlib",
+            "-nostartfiles",
+            "-no-pie",
+            "-s",
+            "-Wl,--gc-sections",
+            "-Wl,-z,noexecstack",
+            "-Wl,--build-id=none"
+          ]
+        }, {
+          "type": "none"
+        }]
+      ]
+    },
+    {
       "target_name": "tethered",
       "conditions": [
         ["OS=='linux'", {
+          "dependencies": [
+            "tethered-guardian",
+            "<!(node -p \"require('node-addon-api').targets\"):node_addon_api"
+          ],
           "sources": [
             "native/addon.cc",
             "native/env_channel.cc",
+            "native/guardian_image.cc",
+            "native/guardians.cc",
             "native/launch.cc",
             "native/reaper.cc",
-            "native/spawner.cc"
+            "native/spawner.cc",
+            "native/tree_launch.cc",
+            "<(INTERMEDIATE_DIR)/guardian_embed.cc"
           ],
-          "dependencies": ["<!(node -p \"require('node-addon-api').targets\"):node_addon_api"],
+          "actions": [
+            {
+              "action_name": "embed_guardian",
+              "inputs": ["native/embed_guardian.mjs", "<(PRODUCT_DIR)/tethered-guardian"],
+              "outputs": ["<(INTERMEDIATE_DIR)/guardian_embed.cc"],
+              "action": [
+                "node",
+                "native/embed_guardian.mjs",
+                "<(PRODUCT_DIR)/tethered-guardian",
+                "<(INTERMEDIATE_DIR)/guardian_embed.cc"
+              ]
+            }
+          ],
           "defines": [
             "NAPI_VERSION=8",
             "NODE_ADDON_API_DISABLE_DEPRECATED",

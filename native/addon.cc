@@ -2,6 +2,7 @@
 // numbers, strings, arrays; failures come back as -errno, never as thrown C++ errors.
 #include <errno.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -9,8 +10,10 @@
 #include <unordered_set>
 
 #include "env_channel.h"
+#include "guardians.h"
 #include "napi.h"
 #include "spawner.h"
+#include "tree_walk.h"
 
 namespace tethered {
 namespace {
@@ -185,7 +188,8 @@ Napi::Value CloseFd(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), r == 0 ? 0 : -errno);
 }
 
-// spawn(file, args, envPairs, cwd, fds, closeAfter, detached, uid, gid, deathSignal, asyncToken)
+// spawn(file, args, envPairs, cwd, fds, closeAfter, detached, uid, gid, deathSignal, asyncToken,
+//       tree, treeGraceMs)
 // Sync (asyncToken 0): [pid, childId] or -errno. Async: 0 or -errno, then a kSpawned event.
 // Owns the closeAfter fds from the moment it is called, whatever the outcome.
 Napi::Value Spawn(const Napi::CallbackInfo& info) {
@@ -220,6 +224,12 @@ Napi::Value Spawn(const Napi::CallbackInfo& info) {
   if (napi_get_value_int32(env, info[9], &request->death_signal) != napi_ok ||
       napi_get_value_uint32(env, info[10], &async_token) != napi_ok) {
     return Napi::Number::New(env, -EINVAL);
+  }
+  if (info.Length() >= 13 && ReadBool(env, info[11])) {  // tree mode
+    request->tree = true;
+    if (napi_get_value_int32(env, info[12], &request->tree_grace_ms) != napi_ok) {
+      return Napi::Number::New(env, -EINVAL);
+    }
   }
   request->env_id = state->env_id;
   if (async_token != 0) {
@@ -262,6 +272,55 @@ Napi::Value Kill(const Napi::CallbackInfo& info) {
   uint32_t id = info[0].As<Napi::Number>().Uint32Value();
   int sig = info[1].As<Napi::Number>().Int32Value();
   return Napi::Number::New(info.Env(), Spawner::Get().Kill(id, sig));
+}
+
+// killTree(childId, signal, graceMs): a tree child's guardian signals every descendant (SIGKILL
+// after graceMs unless graceMs < 0). Any other child of ours: its verified descendants are
+// signalled from here (pidfds only), then the child. 0 or -errno.
+Napi::Value KillTree(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  uint32_t id = info[0].As<Napi::Number>().Uint32Value();
+  int sig = info[1].As<Napi::Number>().Int32Value();
+  int grace_ms = info[2].As<Napi::Number>().Int32Value();
+  if (id & kTreeIdBit) return Napi::Number::New(env, Spawner::Get().KillTree(id, sig, grace_ms));
+  pid_t pid = 0;
+  int fd = Spawner::Get().DupPidfd(id, &pid);
+  if (fd >= 0) {
+    tree_walk::Walk walk = {getpid(), sig, true, 0, false, 0};
+    tree_walk::SignalChildrenOf(&walk, pid, fd, 0);
+    close(fd);
+  }
+  return Napi::Number::New(env, Spawner::Get().Kill(id, sig));
+}
+
+// killTreeByPid(pid, signal): for a child this addon did not start (Node's own), while the caller
+// knows it is unreaped: its verified descendants, then the child, all through pidfds. 0 or -errno.
+Napi::Value KillTreeByPid(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  pid_t pid = info[0].As<Napi::Number>().Int32Value();
+  int sig = info[1].As<Napi::Number>().Int32Value();
+  if (pid <= 0) return Napi::Number::New(env, -EINVAL);
+  long fd = syscall(SYS_pidfd_open, pid, 0);
+  if (fd < 0) return Napi::Number::New(env, -errno);
+  tree_walk::Walk walk = {getpid(), sig, true, 0, false, 0};
+  tree_walk::SignalChildrenOf(&walk, pid, static_cast<int>(fd), 0);
+  long r = syscall(SYS_pidfd_send_signal, fd, sig, nullptr, 0);
+  int err = r == 0 ? 0 : -errno;
+  close(static_cast<int>(fd));
+  return Napi::Number::New(env, err);
+}
+
+// treeSupport(): [ok, reason]; runs the guardian once on the first call.
+Napi::Value TreeSupportInfo(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  TreeSupport tree = Spawner::Get().Tree();
+  napi_value array = nullptr, ok, reason;
+  if (napi_create_array_with_length(env, 2, &array) != napi_ok) return env.Undefined();
+  if (napi_get_boolean(env, tree.ok, &ok) == napi_ok) (void)napi_set_element(env, array, 0, ok);
+  if (napi_create_string_utf8(env, tree.reason.c_str(), tree.reason.size(), &reason) == napi_ok) {
+    (void)napi_set_element(env, array, 1, reason);
+  }
+  return Napi::Value(env, array);
 }
 
 // setKeepAlive(bool): whether live children keep this environment's event loop running.
@@ -319,6 +378,9 @@ Napi::Object InitModule(Napi::Env env, Napi::Object exports) {
       {"spawn", Raw<Spawn>},
       {"openPipes", Raw<OpenPipes>},
       {"kill", Raw<Kill>},
+      {"killTree", Raw<KillTree>},
+      {"killTreeByPid", Raw<KillTreeByPid>},
+      {"treeSupport", Raw<TreeSupportInfo>},
       {"setKeepAlive", Raw<SetKeepAlive>},
       {"facts", Raw<Facts>},
   };

@@ -131,6 +131,11 @@ void ArmDeathSignal(LaunchPlan* plan) {
 // Runs in the cloned child. execve with glibc execvp semantics over the prepared candidates.
 // Returns the errno to report.
 long ExecCandidates(LaunchPlan* plan) {
+  if (plan->exec_fd >= 0) {  // the guardian, from its sealed memfd
+    return RawSyscall(SYS_execveat, plan->exec_fd, reinterpret_cast<long>(""),
+                      reinterpret_cast<long>(plan->argv), reinterpret_cast<long>(plan->envp),
+                      AT_EMPTY_PATH);
+  }
   bool saw_eacces = false;
   long err = -ENOENT;
   for (const char* const* c = plan->candidates; *c != nullptr; ++c) {

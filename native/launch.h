@@ -26,6 +26,7 @@ struct LaunchPlan {
   const char* const* argv = nullptr;        // NULL-terminated
   const char* const* envp = nullptr;        // NULL-terminated
   const char* const* candidates = nullptr;  // paths to execve in order, NULL-terminated
+  int exec_fd = -1;                         // >= 0: execveat this fd instead (tree mode's helper)
   const char** sh_argv = nullptr;           // {"/bin/sh", <candidate>, argv[1..], NULL}
   const char* cwd = nullptr;                // nullptr: keep the parent's
   const int* fds = nullptr;                 // fds[i]: parent fd to become child fd i; -1 ignore

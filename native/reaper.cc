@@ -1,6 +1,7 @@
 #include "reaper.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/epoll.h>
 #include <sys/syscall.h>
@@ -10,6 +11,7 @@
 #include <vector>
 
 #include "env_channel.h"
+#include "guardians.h"
 
 namespace tethered {
 
@@ -19,7 +21,7 @@ uint32_t Reaper::Watch(pid_t pid, int pidfd, uint64_t env_id) {
   uint32_t id;
   do {
     id = next_id_++;
-  } while (id == 0 || children_.count(id) != 0);
+  } while (id == 0 || (id & kTreeIdBit) != 0 || children_.count(id) != 0);
   if (pidfd >= 0) {
     struct epoll_event ev = {};
     ev.events = EPOLLIN;
@@ -84,6 +86,17 @@ int Reaper::PollWithoutPidfd() {
     if (TryReapLocked(children_.find(id))) ++reaped;
   }
   return reaped;
+}
+
+int Reaper::DupPidfd(uint32_t id, pid_t* pid) {
+  // Runs on a JS thread.
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = children_.find(id);
+  if (it == children_.end()) return -ESRCH;
+  if (it->second.pidfd < 0) return -ENOSYS;
+  *pid = it->second.pid;
+  int fd = fcntl(it->second.pidfd, F_DUPFD_CLOEXEC, 0);
+  return fd >= 0 ? fd : -errno;
 }
 
 int Reaper::Kill(uint32_t id, int sig) {

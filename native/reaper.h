@@ -27,6 +27,9 @@ class Reaper {
 
   // Runs on any JS thread. Signals child `id`: 0 or -errno (-ESRCH once it has been reaped).
   [[nodiscard]] int Kill(uint32_t id, int sig);
+  // Runs on any JS thread. A duplicate of child `id`'s pidfd (the caller closes it) and its pid,
+  // or -errno (-ESRCH once reaped, -ENOSYS without a pidfd).
+  [[nodiscard]] int DupPidfd(uint32_t id, pid_t* pid);
 
  private:
   struct Child {

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "env_channel.h"
+#include "guardians.h"
 #include "launch.h"
 #include "reaper.h"
 
@@ -34,6 +35,8 @@ unsigned EnvUnsigned(const char* name) {
   const char* value = getenv(name);
   return value == nullptr ? 0 : static_cast<unsigned>(strtoul(value, nullptr, 10));
 }
+
+}  // namespace
 
 // Runs on the spawner thread. The directories execvp would search, from the child's env.
 std::vector<std::string> PathCandidates(const std::string& file,
@@ -65,6 +68,8 @@ std::vector<std::string> PathCandidates(const std::string& file,
   return candidates;
 }
 
+namespace {
+
 // Runs on a JS thread. Keeps this shared object mapped for the life of the process. Node dlcloses
 // an addon when the last environment that loaded it is torn down (a Worker that exits), but the
 // spawner thread runs code from it until the process ends: unmapping it would crash that thread.
@@ -78,6 +83,8 @@ int PinSharedObject() {
   return handle == nullptr ? -ELIBACC : 0;
 }
 
+}  // namespace
+
 std::vector<const char*> CStrings(const std::vector<std::string>& strings) {
   std::vector<const char*> out;
   out.reserve(strings.size() + 1);
@@ -85,8 +92,6 @@ std::vector<const char*> CStrings(const std::vector<std::string>& strings) {
   out.push_back(nullptr);
   return out;
 }
-
-}  // namespace
 
 Spawner& Spawner::Get() {
   static Spawner& spawner = *new Spawner;  // leaked on purpose: its thread never exits
@@ -98,6 +103,8 @@ int Spawner::EnsureStarted() {
   if (started_) return 0;
   force_no_pidfd_ = EnvUnsigned("TETHERED_NO_PIDFD") != 0;
   test_pause_ms_ = EnvUnsigned("TETHERED_TEST_PAUSE_BEFORE_PRCTL_MS");
+  test_guardian_pause_ms_ = EnvUnsigned("TETHERED_TEST_GUARDIAN_PAUSE_BEFORE_PRCTL_MS");
+  test_walk_pause_ms_ = EnvUnsigned("TETHERED_TEST_WALK_PAUSE_MS");
   // Test knob: pthread_create fails as it does when the process is out of threads (EAGAIN), after
   // every other resource was made, so the cleanup below is exercised. Read on each attempt, so a
   // later spawn succeeds once the variable is unset.
@@ -132,6 +139,7 @@ int Spawner::EnsureStarted() {
   epoll_fd_ = epoll_fd.Get();
   wake_fd_ = wake_fd.Get();
   reaper_ = new Reaper(epoll_fd_);
+  guardians_ = new Guardians(epoll_fd_, force_no_pidfd_);
 
   // The thread starts with every signal blocked, so no signal handler ever runs on it (or on a
   // child that shares its memory), and it never takes a process-directed signal.
@@ -148,6 +156,8 @@ int Spawner::EnsureStarted() {
   if (err != 0) {
     delete reaper_;
     reaper_ = nullptr;
+    delete guardians_;
+    guardians_ = nullptr;
     epoll_fd_ = wake_fd_ = -1;
     return facts_.start_error = -err;  // the UniqueFds close both descriptors
   }
@@ -202,11 +212,53 @@ int Spawner::SpawnAsync(std::unique_ptr<SpawnRequest> request) {
 int Spawner::Kill(uint32_t child_id, int sig) {
   // Runs on a JS thread.
   Reaper* reaper;
+  Guardians* guardians;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    reaper = reaper_;
+    guardians = guardians_;
+  }
+  if (child_id & kTreeIdBit) return guardians == nullptr ? -ESRCH : guardians->Kill(child_id, sig);
+  return reaper == nullptr ? -ESRCH : reaper->Kill(child_id, sig);
+}
+
+int Spawner::KillTree(uint32_t child_id, int sig, int grace_ms) {
+  // Runs on a JS thread.
+  Guardians* guardians;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    guardians = guardians_;
+  }
+  if (guardians == nullptr || !(child_id & kTreeIdBit)) return -ESRCH;
+  return guardians->KillTree(child_id, sig, grace_ms);
+}
+
+int Spawner::DupPidfd(uint32_t child_id, pid_t* pid) {
+  // Runs on a JS thread.
+  Reaper* reaper;
   {
     std::lock_guard<std::mutex> lock(mu_);
     reaper = reaper_;
   }
-  return reaper == nullptr ? -ESRCH : reaper->Kill(child_id, sig);
+  return reaper == nullptr ? -ESRCH : reaper->DupPidfd(child_id, pid);
+}
+
+TreeSupport Spawner::Tree() {
+  // Runs on a JS thread.
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (tree_probed_) return tree_;
+  }
+  SpawnRequest probe;
+  probe.probe = true;
+  int err = SpawnSync(&probe);
+  std::lock_guard<std::mutex> lock(mu_);
+  if (err != 0 && !tree_probed_) {
+    TreeSupport failed;
+    failed.reason = "the spawner thread could not be started";
+    return failed;  // not cached: the thread may start later
+  }
+  return tree_;
 }
 
 SpawnerFacts Spawner::Facts() {
@@ -224,7 +276,8 @@ void Spawner::Loop() {
   struct epoll_event events[64];
   int poll_ms = 1;
   for (;;) {
-    const int timeout = reaper_->PolledCount() > 0 ? poll_ms : -1;
+    const bool polling = reaper_->PolledCount() > 0 || guardians_->ReapStragglers() > 0;
+    const int timeout = polling ? poll_ms : -1;
     int n = epoll_wait(epoll_fd_, events, 64, timeout);
     if (n < 0) n = 0;  // EINTR cannot happen with every signal blocked; treat as a tick
     for (int i = 0; i < n; ++i) {
@@ -234,6 +287,10 @@ void Spawner::Loop() {
         (void)got;
         DrainQueue();
         poll_ms = 1;
+      } else if (events[i].data.u64 & kGuardianControlTag) {
+        SpawnRequest* settled =
+            guardians_->OnControlReadable(static_cast<uint32_t>(events[i].data.u64));
+        if (settled != nullptr) Complete(settled);
       } else {
         reaper_->OnPidfdReadable(static_cast<uint32_t>(events[i].data.u64));
       }
@@ -256,8 +313,14 @@ void Spawner::DrainQueue() {
     batch.swap(queue_);
   }
   for (SpawnRequest* request : batch) {
-    Launch(request);
-    Complete(request);
+    if (request->probe) {
+      ProbeTree(request);
+    } else if (request->tree) {
+      LaunchTree(request);
+    } else {
+      Launch(request);
+    }
+    if (!request->awaiting) Complete(request);  // else when its guardian reports
   }
 }
 

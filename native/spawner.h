@@ -12,11 +12,13 @@
 #include <string>
 #include <vector>
 
+#include "guardian_image.h"
 #include "unique_fd.h"
 
 namespace tethered {
 
 class Reaper;
+class Guardians;
 
 // One spawn, as a flat value built on the JS thread. The spawner fills in the result.
 struct SpawnRequest {
@@ -36,6 +38,10 @@ struct SpawnRequest {
   uint64_t env_id = 0;
   bool async = false;
   uint32_t async_token = 0;
+  bool tree = false;      // start it under a guardian (tree mode)
+  int tree_grace_ms = 0;  // the guardian's grace period before SIGKILL
+  bool probe = false;     // not a spawn: find out whether the guardian can run here
+  bool awaiting = false;  // set by the spawner: completes when the guardian reports
 
   int result = 0;  // 0 or -errno
   pid_t pid = 0;
@@ -46,6 +52,12 @@ struct SpawnRequest {
   bool done = false;
 };
 
+// Runs on the spawner thread. The paths execvp would try for `file`, from the child's env PATH.
+std::vector<std::string> PathCandidates(const std::string& file,
+                                        const std::vector<std::string>& env);
+// Pointers to each string's characters, then a NULL.
+std::vector<const char*> CStrings(const std::vector<std::string>& strings);
+
 // What this process can do, found out once the spawner has started.
 struct SpawnerFacts {
   bool started = false;
@@ -53,6 +65,12 @@ struct SpawnerFacts {
   bool clone_vfork = false;  // children created by clone(CLONE_VM | CLONE_VFORK)
   const char* pidfd_fallback_reason = nullptr;
   int start_error = 0;  // -errno of the last failed attempt to start the thread, while !started
+};
+
+// Whether tree mode's helper can run in this process (found out by running it once).
+struct TreeSupport {
+  bool ok = false;
+  std::string reason;  // why not, when !ok
 };
 
 class Spawner {
@@ -65,8 +83,14 @@ class Spawner {
   [[nodiscard]] int SpawnAsync(std::unique_ptr<SpawnRequest> request);
   // Runs on a JS thread. 0 or -errno.
   [[nodiscard]] int Kill(uint32_t child_id, int sig);
+  // Runs on a JS thread. Asks the guardian of tree child `id` to signal the whole tree.
+  [[nodiscard]] int KillTree(uint32_t child_id, int sig, int grace_ms);
+  // Runs on a JS thread. See Reaper::DupPidfd.
+  [[nodiscard]] int DupPidfd(uint32_t child_id, pid_t* pid);
   // Runs on a JS thread.
   SpawnerFacts Facts();
+  // Runs on a JS thread. Runs the guardian once (first call only; may block about a millisecond).
+  TreeSupport Tree();
 
  private:
   Spawner() = default;
@@ -79,6 +103,10 @@ class Spawner {
   void Complete(SpawnRequest* request);
   [[nodiscard]] int EnsureStack();
   pid_t CloneChild(void* plan, int* pidfd);
+  // tree_launch.cc
+  void LaunchTree(SpawnRequest* request);
+  void ProbeTree(SpawnRequest* request);
+  [[nodiscard]] int RunProbe(int exec_fd, const std::string& path);
 
   std::mutex mu_;  // guards queue_, started_, facts_
   std::deque<SpawnRequest*> queue_;
@@ -87,6 +115,11 @@ class Spawner {
   int epoll_fd_ = -1;
   int wake_fd_ = -1;
   Reaper* reaper_ = nullptr;
+  Guardians* guardians_ = nullptr;
+  unsigned test_walk_pause_ms_ = 0;
+  unsigned test_guardian_pause_ms_ = 0;
+  bool tree_probed_ = false;  // guarded by mu_ with tree_
+  TreeSupport tree_;
   bool force_no_pidfd_ = false;
   unsigned test_pause_ms_ = 0;
 
@@ -95,6 +128,9 @@ class Spawner {
   size_t stack_size_ = 0;
   bool clone_pidfd_works_ = true;
   bool pidfd_open_works_ = true;
+  GuardianImage guardian_image_;
+  bool guardian_use_memfd_ = false;
+  std::string guardian_path_;
 };
 
 }  // namespace tethered

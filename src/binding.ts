@@ -32,6 +32,8 @@ export interface NativeBinding {
     gid: number | undefined,
     deathSignal: number,
     asyncToken: number,
+    tree?: boolean,
+    treeGraceMs?: number,
   ): [pid: number, childId: number] | number;
   /**
    * `pipes[i].open(fds[i])` for each socketpair parent end; an fd no Pipe took is closed. Until
@@ -39,6 +41,15 @@ export interface NativeBinding {
    */
   openPipes(pipes: unknown[], fds: Int32Array): void;
   kill(childId: number, signal: number): number;
+  /**
+   * Signals child `childId` and its descendants: through its guardian for a tree child (SIGKILL
+   * after `graceMs` unless it is < 0), else by a pidfd-verified walk from here. 0 or -errno.
+   */
+  killTree(childId: number, signal: number, graceMs: number): number;
+  /** The same walk for a child this addon did not start; the caller knows it is unreaped. */
+  killTreeByPid(pid: number, signal: number): number;
+  /** Whether tree mode's guardian can run here, and why not (runs it once, on the first call). */
+  treeSupport(): [ok: boolean, reason: string];
   setKeepAlive(on: boolean): void;
   facts(): NativeFacts;
 }

@@ -15,6 +15,13 @@ export interface Capabilities {
   /** Why something above is false, if anything is. */
   fallbackReason?: string;
   /**
+   * Tree mode works here: its guardian ran (from a memfd, or the file beside the addon) and the
+   * kernel has PR_SET_CHILD_SUBREAPER. Checked by running the guardian once.
+   */
+  tree: boolean;
+  /** Why `tree` is false. */
+  treeReason?: string;
+  /**
    * This process holds CAP_KILL, so a child that switched to another `uid` still receives the
    * death signal. Without it, such children are not tethered.
    */
@@ -50,7 +57,7 @@ function errnoSuffix(negativeErrno: number | undefined): string {
 
 const NOTES = [
   'A child that execs a set-user-ID, set-group-ID or file-capability binary loses its death signal (kernel rule).',
-  'Grandchildren are not tethered: the death signal is not inherited across fork.',
+  'Grandchildren are not tethered unless the child runs in tree mode (tree: true): the death signal is not inherited across fork.',
   'process.execve() ends the spawner thread, so every tethered child gets its death signal.',
 ];
 
@@ -69,18 +76,25 @@ export function capabilities(): Capabilities {
       pidfd: false,
       cloneVfork: false,
       fallbackReason: state.reason ?? seam ?? 'unknown',
+      tree: false,
+      treeReason: state.reason ?? seam ?? 'unknown',
       canSignalOtherUids,
       notes,
     };
   }
   const facts = state.binding.facts();
+  const [tree, treeReason] = facts.started ? state.binding.treeSupport() : [false, ''];
   const result: Capabilities = {
     deathSignal: facts.started,
     pidfd: facts.pidfd,
     cloneVfork: facts.cloneVfork,
+    tree,
     canSignalOtherUids,
     notes,
   };
+  if (!tree) {
+    result.treeReason = facts.started ? treeReason : 'the spawner thread could not be started';
+  }
   if (!facts.started) {
     result.fallbackReason = `the spawner thread could not be started${errnoSuffix(facts.startError)}`;
   } else if (facts.pidfdFallbackReason !== undefined) {

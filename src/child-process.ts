@@ -16,8 +16,18 @@ function tetherRequestOf(args: readonly unknown[]): TetherRequest {
   for (let i = 1; i < args.length; i++) {
     const arg = args[i];
     if (typeof arg === 'object' && arg !== null && !Array.isArray(arg)) {
-      const options = arg as { deathSignal?: unknown; requireTether?: unknown };
-      return { deathSignal: options.deathSignal, requireTether: options.requireTether === true };
+      const options = arg as {
+        deathSignal?: unknown;
+        requireTether?: unknown;
+        tree?: unknown;
+        treeGraceMs?: unknown;
+      };
+      return {
+        deathSignal: options.deathSignal,
+        requireTether: options.requireTether === true,
+        tree: options.tree,
+        treeGraceMs: options.treeGraceMs,
+      };
     }
   }
   return { deathSignal: undefined, requireTether: false };

@@ -48,6 +48,11 @@ interface HandleSpawnOptions {
   gid?: unknown;
 }
 
+/** A tree-mode child's settings: its guardian waits `graceMs` before SIGKILL. */
+export interface TreeMode {
+  graceMs: number;
+}
+
 /** What a capture pass returns: an errno Node throws for, which spawnAsync recognises. */
 export const CAPTURED = -osConstants.errno.ECANCELED;
 
@@ -208,6 +213,7 @@ export class TetheredHandle {
 
   readonly #registry: Registry;
   readonly #deathSignal: number;
+  readonly #tree: TreeMode | undefined;
   #childId = 0;
   #capture: ((result: number) => void) | undefined;
   #replaying = false;
@@ -218,9 +224,24 @@ export class TetheredHandle {
   #refed = true;
   #closed = false;
 
-  constructor(registry: Registry, deathSignal: number) {
+  constructor(registry: Registry, deathSignal: number, tree?: TreeMode) {
     this.#registry = registry;
     this.#deathSignal = deathSignal;
+    this.#tree = tree;
+  }
+
+  /** Whether this child runs under a guardian (tree mode). */
+  get tree(): boolean {
+    return this.#tree !== undefined;
+  }
+
+  /**
+   * Signals the child and every descendant (see killTree in kill-tree.ts): 0 or -errno. A tree
+   * child's guardian answers as long as any descendant lives, even after the child's own exit.
+   */
+  killTree(signal: number, graceMs: number): number {
+    if (this.#childId === 0) return UV_ESRCH;
+    return this.#registry.binding.killTree(this.#childId, signal, graceMs);
   }
 
   /** Node's `handle.spawn(options)` / `handle.spawn(file, args, cwd, env, stdio, flags, uid, gid)`. */
@@ -428,6 +449,8 @@ export class TetheredHandle {
       launch.gid,
       this.#deathSignal,
       token,
+      this.#tree !== undefined,
+      this.#tree?.graceMs ?? 0,
     );
   }
 

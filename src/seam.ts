@@ -3,8 +3,10 @@
 import * as childProcess from 'node:child_process';
 import { constants as osConstants } from 'node:os';
 import { bindingState } from './binding.js';
-import { registryFor, TetheredHandle } from './handle.js';
+import { getDefaults } from './defaults.js';
+import { registryFor, TetheredHandle, type TreeMode } from './handle.js';
 import { signalNumber } from './signals.js';
+import { treeWithoutDeathSignal, validateTree, validateTreeGraceMs } from './tree-options.js';
 
 type ProtoSpawn = (this: ChildProcessInternals, options: Record<string, unknown>) => number;
 
@@ -23,6 +25,10 @@ export interface TetherRequest {
   deathSignal: unknown;
   /** `requireTether` option: throw instead of falling back to an untethered child. */
   requireTether: boolean;
+  /** The caller's `tree` option exactly as given. */
+  tree?: unknown;
+  /** The caller's `treeGraceMs` option exactly as given. */
+  treeGraceMs?: unknown;
   /** Reuse this handle (spawnAsync's replay pass) instead of creating one. */
   reuse?: TetheredHandle | undefined;
   /** Called with the handle just installed (spawnAsync's capture pass). */
@@ -65,7 +71,12 @@ function install(): void {
       adopt(
         this,
         options,
-        request ?? { deathSignal: options['deathSignal'], requireTether: false },
+        request ?? {
+          deathSignal: options['deathSignal'],
+          requireTether: false,
+          tree: options['tree'],
+          treeGraceMs: options['treeGraceMs'],
+        },
       );
     }
     return original.call(this, options);
@@ -75,6 +86,9 @@ function install(): void {
 /** Runs `call` (one of Node's child_process functions) with the tether armed for its child. */
 export function withTether<T>(request: TetherRequest, call: () => T): T {
   validateDeathSignal(request.deathSignal);
+  validateTree(request.tree);
+  if (request.treeGraceMs !== undefined) validateTreeGraceMs(request.treeGraceMs);
+  if (request.tree === true && request.deathSignal === null) throw treeWithoutDeathSignal();
   install();
   const previous = pending;
   pending = request;
@@ -96,14 +110,37 @@ function adopt(
   options: Record<string, unknown>,
   request: TetherRequest,
 ): void {
-  const deathSignal = resolveDeathSignal(request.deathSignal, options['detached'] === true);
+  // An explicit tree: true tethers the tree even when detached: true would default to untethered.
+  const explicitTree = request.tree === true;
+  let deathSignal = resolveDeathSignal(
+    request.deathSignal,
+    options['detached'] === true && !explicitTree,
+  );
   const state = bindingState();
   const nodeHandle = child._handle;
   if (state.binding === undefined || nodeHandle === null) {
     if (request.requireTether) throw tetherUnavailable(state.reason ?? 'no process handle');
     return;
   }
-  const handle = request.reuse ?? new TetheredHandle(registryFor(state.binding), deathSignal);
+  let tree: TreeMode | undefined;
+  if (request.reuse === undefined) {
+    const defaults = getDefaults();
+    // The process-wide default covers tethered children only: a detached daemon stays one.
+    const wanted = request.tree === undefined ? defaults.tree && deathSignal !== 0 : explicitTree;
+    if (wanted) {
+      const [ok, reason] = state.binding.treeSupport();
+      if (ok) {
+        if (deathSignal === 0) deathSignal = osConstants.signals.SIGTERM;
+        const grace = request.treeGraceMs ?? defaults.treeGraceMs;
+        tree = { graceMs: grace as number };
+      } else if (request.requireTether) {
+        throw tetherUnavailable(`tree mode is unavailable: ${reason}`);
+      }
+      // Otherwise the child is still tethered itself; only its descendants are not covered.
+    }
+  }
+  const handle =
+    request.reuse ?? new TetheredHandle(registryFor(state.binding), deathSignal, tree);
   // Move over what Node's constructor put on its handle: onexit and the owner symbol. Node's
   // handle is never spawned, so it can never be closed, and its native side holds it for the life
   // of the environment: leave nothing on it that points back at the ChildProcess, or every

@@ -34,6 +34,22 @@ export interface TetherOptions {
    * cannot be provided here (non-Linux, addon missing). Default `false`.
    */
   requireTether?: boolean | undefined;
+  /**
+   * Tree mode: no descendant outlives this process. The child runs under a small guardian process
+   * (a subreaper) that adopts every orphan of the tree, double-forked daemons included; when this
+   * process dies, every descendant gets `deathSignal`, and SIGKILL after `treeGraceMs`.
+   * `child.pid`, `kill()`, `'exit'`, stdio and IPC are the command's, as without it; the command's
+   * `getppid()` is the guardian's pid. Default `false` (see `setDefaults`). With
+   * `deathSignal: null` it throws; with `detached: true` it still tethers the tree. Where the
+   * guardian cannot run, the child is tethered without its tree, or with `requireTether: true`
+   * `ERR_TETHER_UNAVAILABLE` is thrown. Not in `node:child_process`.
+   */
+  tree?: boolean | undefined;
+  /**
+   * Tree mode: milliseconds between `deathSignal` and SIGKILL for the descendants when this
+   * process dies. Default 3000 (see `setDefaults`).
+   */
+  treeGraceMs?: number | undefined;
 }
 
 type T<O> = O & TetherOptions;

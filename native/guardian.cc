@@ -1,0 +1,496 @@
+// tethered-guardian: the helper between Node and a tree-mode command (see docs/design.md, "Tree
+// mode"). A static program without libc, started by the spawner thread like any child, with the
+// command's argv and environment as its own (see guardian_protocol.h). It becomes a subreaper,
+// starts the command as its child, reports its pid (or exec error) and exit over the control
+// socket, and when the Node process dies, signals every descendant, SIGKILLs what is left after
+// the grace period, reaps everything and exits.
+//
+// Single-threaded, no signal handlers (every signal stays blocked; SIGCHLD and the death signal
+// are read from a signalfd), no allocation. Only raw system calls (raw_syscall.h).
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stddef.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+
+#include "guardian_protocol.h"
+#include "launch.h"
+#include "raw_syscall.h"
+#include "tree_walk.h"
+
+#ifndef CLONE_PIDFD
+#define CLONE_PIDFD 0x00001000
+#endif
+#ifndef CLONE_VFORK
+#define CLONE_VFORK 0x00004000
+#endif
+#ifndef PR_SET_CHILD_SUBREAPER
+#define PR_SET_CHILD_SUBREAPER 36
+#endif
+#ifndef SFD_CLOEXEC
+#define SFD_CLOEXEC O_CLOEXEC
+#endif
+#ifndef SYS_close_range
+#define SYS_close_range 436
+#endif
+
+// The compiler may emit calls to these for struct copies and zeroing; there is no libc.
+extern "C" void* memset(void* dest, int c, size_t n) {
+  unsigned char* d = static_cast<unsigned char*>(dest);
+  while (n-- != 0) *d++ = static_cast<unsigned char>(c);
+  return dest;
+}
+extern "C" void* memcpy(void* dest, const void* src, size_t n) {
+  unsigned char* d = static_cast<unsigned char*>(dest);
+  const unsigned char* s = static_cast<const unsigned char*>(src);
+  while (n-- != 0) *d++ = *s++;
+  return dest;
+}
+
+namespace tethered {
+namespace {
+
+using tree_walk::SleepMs;
+
+struct Options {
+  int control_fd = -1;
+  int tree_signal = SIGTERM;
+  int grace_ms = 0;
+  int flags = 0;
+  unsigned uid = 0;
+  unsigned gid = 0;
+  int candidates = 0;
+  long parent_pid = 0;
+  unsigned pause_before_prctl_ms = 0;
+  unsigned walk_pause_ms = 0;
+};
+
+// What the command child writes before it exits when it cannot exec (the page is MAP_SHARED).
+struct ExecReport {
+  int error;
+  int step;
+};
+
+struct State {
+  Options opt;
+  char** argv = nullptr;  // the guardian's argv
+  char** envp = nullptr;
+  char** candidates = nullptr;
+  char** user_argv = nullptr;
+  long self = 0;
+  long command = 0;
+  bool command_reaped = false;
+  int signal_fd = -1;
+  ExecReport* report = nullptr;
+};
+
+State g;
+
+[[noreturn]] void Exit(int code) {
+  for (;;) RawSyscall(SYS_exit_group, code);
+}
+
+// Runs in the guardian. Parses the comma-separated decimal option fields.
+bool ParseOptions(const char* s, Options* opt) {
+  long fields[kGuardianOptionCount];
+  int n = 0;
+  long value = 0;
+  bool negative = false;
+  bool any = false;
+  for (;; ++s) {
+    if (*s == '-' && !any) {
+      negative = true;
+    } else if (*s >= '0' && *s <= '9') {
+      value = value * 10 + (*s - '0');
+      any = true;
+    } else if (*s == ',' || *s == '\0') {
+      if (!any || n == kGuardianOptionCount) return false;
+      fields[n++] = negative ? -value : value;
+      value = 0;
+      negative = any = false;
+      if (*s == '\0') break;
+    } else {
+      return false;
+    }
+  }
+  if (n != kGuardianOptionCount || fields[kOptVersion] != kGuardianVersion) return false;
+  opt->control_fd = static_cast<int>(fields[kOptControlFd]);
+  opt->tree_signal = static_cast<int>(fields[kOptTreeSignal]);
+  opt->grace_ms = static_cast<int>(fields[kOptGraceMs]);
+  opt->flags = static_cast<int>(fields[kOptFlags]);
+  opt->uid = static_cast<unsigned>(fields[kOptUid]);
+  opt->gid = static_cast<unsigned>(fields[kOptGid]);
+  opt->candidates = static_cast<int>(fields[kOptCandidates]);
+  opt->parent_pid = fields[kOptParentPid];
+  opt->pause_before_prctl_ms = static_cast<unsigned>(fields[kOptPauseBeforePrctl]);
+  opt->walk_pause_ms = static_cast<unsigned>(fields[kOptWalkPause]);
+  return opt->control_fd >= 3 && opt->candidates >= 0;
+}
+
+long NowMs() {
+  struct timespec ts;
+  RawSyscall(SYS_clock_gettime, CLOCK_MONOTONIC, reinterpret_cast<long>(&ts));
+  return static_cast<long>(ts.tv_sec) * 1000 + ts.tv_nsec / 1000000;
+}
+
+// Runs in the guardian. Sends one message (with an fd if fd >= 0); errors are ignored: a dead
+// parent reads nothing anyway.
+void Send(int32_t type, int32_t a, int32_t b, int fd = -1) {
+  GuardianMessage msg = {type, a, b, 0};
+  struct iovec iov = {&msg, sizeof(msg)};
+  struct msghdr hdr = {};
+  hdr.msg_iov = &iov;
+  hdr.msg_iovlen = 1;
+  alignas(struct cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
+  if (fd >= 0) {
+    hdr.msg_control = control;
+    hdr.msg_controllen = sizeof(control);
+    struct cmsghdr* cmsg = reinterpret_cast<struct cmsghdr*>(control);
+    cmsg->cmsg_level = SOL_SOCKET;
+    cmsg->cmsg_type = SCM_RIGHTS;
+    cmsg->cmsg_len = CMSG_LEN(sizeof(int));
+    memcpy(CMSG_DATA(cmsg), &fd, sizeof(int));
+  }
+  while (RawSyscall(SYS_sendmsg, g.opt.control_fd, reinterpret_cast<long>(&hdr), MSG_NOSIGNAL) ==
+         -EINTR) {
+  }
+}
+
+// ---- the command child (after clone(CLONE_VFORK): a copy of our memory, we wait for its exec)
+
+[[noreturn]] void CommandFail(int step, long negative_errno) {
+  g.report->error = static_cast<int>(-negative_errno);
+  g.report->step = step;
+  for (;;) RawSyscall(SYS_exit, 127);
+}
+
+// Runs in the command child. execve with glibc execvp semantics (launch.cc's ExecCandidates).
+long ExecCommand() {
+  bool saw_eacces = false;
+  long err = -ENOENT;
+  char** sh_argv = g.user_argv - 1;  // {"/bin/sh", candidate, user argv[1..]} built in place
+  for (int i = 0; i < g.opt.candidates; ++i) {
+    const char* c = g.candidates[i];
+    err = RawSyscall(SYS_execve, reinterpret_cast<long>(c), reinterpret_cast<long>(g.user_argv),
+                     reinterpret_cast<long>(g.envp));
+    if (err == -ENOEXEC) {  // no shebang: run it with /bin/sh as execvp does
+      char* saved0 = sh_argv[0];
+      char* saved1 = sh_argv[1];
+      static char sh[] = "/bin/sh";
+      sh_argv[0] = sh;
+      sh_argv[1] = const_cast<char*>(c);
+      if (saved1 == nullptr) sh_argv[2] = nullptr;  // an empty user argv
+      err = RawSyscall(SYS_execve, reinterpret_cast<long>(sh), reinterpret_cast<long>(sh_argv),
+                       reinterpret_cast<long>(g.envp));
+      sh_argv[0] = saved0;
+      sh_argv[1] = saved1;
+    }
+    switch (-err) {
+      case EACCES:
+        saw_eacces = true;
+        break;
+      case ENOENT:
+      case ESTALE:
+      case ENOTDIR:
+      case ENODEV:
+      case ETIMEDOUT:
+        break;
+      default:
+        return err;
+    }
+  }
+  return saw_eacces ? -EACCES : err;
+}
+
+// Runs in the command child: libuv's child path from setsid on (signals are already SIG_DFL; the
+// fd plan and cwd were applied to the guardian and are inherited).
+[[noreturn]] void RunCommand() {
+  if (g.opt.flags & kFlagDetached) {
+    long r = RawSyscall(SYS_setsid);
+    if (r < 0) CommandFail(static_cast<int>(LaunchStep::kSetsid), r);
+  }
+  if (g.opt.flags & (kFlagSetUid | kFlagSetGid)) {
+    RawSyscall(SYS_setgroups, 0, 0);  // result ignored, as libuv does
+    if (g.opt.flags & kFlagSetGid) {
+      long r = RawSyscall(SYS_setgid, g.opt.gid);
+      if (r < 0) CommandFail(static_cast<int>(LaunchStep::kSetgid), r);
+    }
+    if (g.opt.flags & kFlagSetUid) {
+      long r = RawSyscall(SYS_setuid, g.opt.uid);
+      if (r < 0) CommandFail(static_cast<int>(LaunchStep::kSetuid), r);
+    }
+  }
+  if (g.opt.pause_before_prctl_ms != 0) SleepMs(g.opt.pause_before_prctl_ms);
+  // SIGKILL toward the guardian (after the id changes, which clear it): if the guardian itself is
+  // SIGKILLed, the command dies with it. The tree signal comes from the guardian, not from here.
+  long r = RawSyscall(SYS_prctl, PR_SET_PDEATHSIG, SIGKILL);
+  if (r < 0) CommandFail(static_cast<int>(LaunchStep::kDeathSignal), r);
+  if (RawSyscall(SYS_getppid) != g.self) RawSyscall(SYS_kill, RawSyscall(SYS_getpid), SIGKILL);
+  const unsigned long empty_mask = 0;
+  RawSyscall(SYS_rt_sigprocmask, SIG_SETMASK, reinterpret_cast<long>(&empty_mask), 0,
+             sizeof(empty_mask));
+  CommandFail(static_cast<int>(LaunchStep::kExec), ExecCommand());
+}
+
+// Runs in the guardian. clone(CLONE_VFORK) without CLONE_VM, i.e. a fork that resumes us once the
+// command has exec'd or exited. Returns the pid or -errno; *pidfd gets its pidfd or -1.
+long CloneCommand(int* pidfd) {
+  *pidfd = -1;
+  long flags = CLONE_VFORK | SIGCHLD;
+  long pid = -EINVAL;
+  if (!(g.opt.flags & kFlagNoPidfd)) {
+    int fd = -1;
+    // x86_64: clone(flags, stack, parent_tid, child_tid, tls); aarch64: (..., parent_tid, tls,
+    // child_tid). CLONE_PIDFD stores the fd through parent_tid, the third argument on both.
+    pid = RawSyscall(SYS_clone, flags | CLONE_PIDFD, 0, reinterpret_cast<long>(&fd), 0, 0);
+    if (pid == 0) RunCommand();
+    if (pid > 0) *pidfd = fd;
+  }
+  if (pid == -EINVAL || (g.opt.flags & kFlagNoPidfd)) {  // kernel < 5.2: no CLONE_PIDFD
+    pid = RawSyscall(SYS_clone, flags, 0, 0, 0, 0);
+    if (pid == 0) RunCommand();
+  }
+  return pid;
+}
+
+// ---- the guardian's loop
+
+// Runs in the guardian. Reaps every exited child; reports the command's exit. Returns false once
+// the guardian has no children left.
+bool ReapAll() {
+  for (;;) {
+    siginfo_t info;
+    memset(&info, 0, sizeof(info));
+    long r = RawSyscall(SYS_waitid, P_ALL, 0, reinterpret_cast<long>(&info), WEXITED | WNOHANG, 0);
+    if (r == -EINTR) continue;
+    if (r < 0) return false;  // ECHILD: nothing left
+    if (info.si_pid == 0) return true;
+    if (info.si_pid == g.command && !g.command_reaped) {
+      g.command_reaped = true;
+      if (info.si_code == CLD_EXITED) {
+        Send(kMsgExited, info.si_status, 0);
+      } else {
+        Send(kMsgExited, 0, info.si_status);
+      }
+    }
+  }
+}
+
+// Runs in the guardian. Signals every descendant (or only our own children).
+int SignalTree(int sig, bool own_only) {
+  tree_walk::Walk walk = {static_cast<pid_t>(g.self), sig,      !(g.opt.flags & kFlagNoPidfd),
+                          g.opt.walk_pause_ms,        own_only, 0};
+  tree_walk::SignalChildrenOf(&walk, static_cast<pid_t>(g.self), -1, 0);
+  return walk.signalled;
+}
+
+// Runs in the guardian. Waits up to `ms` for a signal (SIGCHLD) or control message; drains the
+// signalfd. Returns the poll result for the control fd (POLLIN/POLLHUP bits) or 0.
+int WaitEvents(long ms, bool watch_control) {
+  struct pollfd fds[2] = {{g.signal_fd, POLLIN, 0}, {g.opt.control_fd, POLLIN, 0}};
+  struct timespec ts = {static_cast<time_t>(ms / 1000), (ms % 1000) * 1000000L};
+  long r = RawSyscall(SYS_ppoll, reinterpret_cast<long>(fds), watch_control ? 2 : 1,
+                      ms < 0 ? 0 : reinterpret_cast<long>(&ts), 0, 8);
+  if (r <= 0) return 0;
+  if (fds[0].revents & POLLIN) {
+    char buf[128 * 8];
+    RawSyscall(SYS_read, g.signal_fd, reinterpret_cast<long>(buf), sizeof(buf));
+  }
+  return watch_control ? fds[1].revents : 0;
+}
+
+// Runs in the guardian. Escalates: SIGKILL every descendant until none is left, reaping as it
+// goes. Our own children get it by pid; deeper ones by the walk or, without pidfds, once their
+// parent died and they were handed to us.
+void KillEverything() {
+  for (;;) {
+    if (!ReapAll()) return;
+    SignalTree(SIGKILL, false);
+    WaitEvents(20, false);
+  }
+}
+
+// Runs in the guardian. The parent died: deathSignal to the whole tree, grace, SIGKILL, reap, exit.
+[[noreturn]] void ShutDown() {
+  const long deadline = NowMs() + (g.opt.grace_ms > 0 ? g.opt.grace_ms : 0);
+  if (g.opt.tree_signal != SIGKILL && g.opt.grace_ms > 0) {
+    SignalTree(g.opt.tree_signal, false);
+    // Processes handed to us during the grace period (their parent died) get it too; without
+    // pidfds this is how the signal travels down the tree. Each own child gets it once: a pid of
+    // our own child cannot change hands before we reap it.
+    pid_t termed[256];
+    int termed_count = 0;
+    for (;;) {
+      if (!ReapAll()) Exit(0);
+      long left = deadline - NowMs();
+      if (left <= 0) break;
+      pid_t own[tree_walk::kMaxChildrenRead];
+      int n = tree_walk::ListChildren(static_cast<pid_t>(g.self), own, tree_walk::kMaxChildrenRead);
+      for (int i = 0; i < n; ++i) {
+        bool seen = false;
+        for (int k = 0; k < termed_count && !seen; ++k) seen = termed[k] == own[i];
+        if (seen) continue;
+        RawSyscall(SYS_kill, own[i], g.opt.tree_signal);
+        if (termed_count < 256) termed[termed_count++] = own[i];
+      }
+      WaitEvents(left < 50 ? left : 50, false);
+    }
+  }
+  KillEverything();
+  Exit(0);
+}
+
+// Runs in the guardian. One message from the addon; false on EOF (the parent is gone).
+bool ReadControl(long* kill_deadline) {
+  GuardianMessage msg;
+  long n;
+  do {
+    n = RawSyscall(SYS_recvfrom, g.opt.control_fd, reinterpret_cast<long>(&msg), sizeof(msg),
+                   MSG_DONTWAIT, 0, 0);
+  } while (n == -EINTR);
+  if (n == -EAGAIN) return true;
+  if (n <= 0) return false;  // EOF or ECONNRESET: every copy of the parent's end is closed
+  if (n != static_cast<long>(sizeof(msg))) return true;
+  if (msg.type == kMsgKill) {
+    if (!g.command_reaped) RawSyscall(SYS_kill, g.command, msg.a);
+  } else if (msg.type == kMsgKillTree) {
+    SignalTree(msg.a, false);
+    if (msg.b >= 0) *kill_deadline = NowMs() + msg.b;
+  }
+  return true;
+}
+
+// Runs in the guardian. Closes fds lo..hi (close_range where the kernel has it, >= 5.9).
+void CloseRange(int lo, int hi) {
+  if (lo > hi) return;
+  if (RawSyscall(SYS_close_range, lo, static_cast<unsigned>(hi), 0) == 0) return;
+  for (int fd = lo; fd <= hi && fd < 4096; ++fd) RawSyscall(SYS_close, fd);
+}
+
+// Runs in the guardian. True when the Node process that started us is gone.
+bool ParentGone() {
+  long ppid = RawSyscall(SYS_getppid);
+  return ppid != g.opt.parent_pid;
+}
+
+[[noreturn]] void Main(int argc, char** argv, char** envp) {
+  g.argv = argv;
+  g.envp = envp;
+  if (argc < 2 || !ParseOptions(argv[1], &g.opt)) Exit(2);
+  // Probe: the addon checks that we can run here, subreaper support included.
+  if (g.opt.flags & kFlagProbe) Exit(RawSyscall(SYS_prctl, PR_SET_CHILD_SUBREAPER, 1) == 0 ? 0 : 3);
+  if (argc < 2 + g.opt.candidates + 1) Exit(2);
+  g.candidates = argv + 2;
+  g.user_argv = argv + 2 + g.opt.candidates;
+  g.self = RawSyscall(SYS_getpid);
+  const int control = g.opt.control_fd;
+
+  // From the first instruction on, a dead parent is visible as EOF on `control`: only the Node
+  // process holds the other end. Mark ours close-on-exec so the command inherits nothing extra.
+  RawSyscall(SYS_fcntl, control, F_SETFD, FD_CLOEXEC);
+  long r = RawSyscall(SYS_prctl, PR_SET_CHILD_SUBREAPER, 1);
+  if (r < 0) {
+    Send(kMsgExecFailed, static_cast<int32_t>(-r), static_cast<int32_t>(LaunchStep::kDeathSignal));
+    Exit(0);
+  }
+  unsigned long mask = ~0UL;
+  // Every signal stays blocked (the spawner thread's mask was emptied just before our exec).
+  RawSyscall(SYS_rt_sigprocmask, SIG_SETMASK, reinterpret_cast<long>(&mask), 0, 8);
+  unsigned long wanted = (1UL << (SIGCHLD - 1)) | (1UL << (kGuardianDeathSignal - 1));
+  g.signal_fd = static_cast<int>(
+      RawSyscall(SYS_signalfd4, -1, reinterpret_cast<long>(&wanted), 8, SFD_CLOEXEC));
+  if (g.signal_fd < 0) {
+    Send(kMsgExecFailed, -g.signal_fd, static_cast<int32_t>(LaunchStep::kSignals));
+    Exit(0);
+  }
+  RawSyscall(SYS_fcntl, g.signal_fd, F_SETFD, FD_CLOEXEC);
+  long page =
+      RawSyscall(SYS_mmap, 0, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+  if (page < 0 && page > -4096) {
+    Send(kMsgExecFailed, static_cast<int32_t>(-page), static_cast<int32_t>(LaunchStep::kExec));
+    Exit(0);
+  }
+  g.report = reinterpret_cast<ExecReport*>(page);
+  // Parent already gone before we could watch it: start nothing.
+  if (ParentGone()) Exit(0);
+
+  int pidfd = -1;
+  long pid = CloneCommand(&pidfd);
+  if (pid < 0) {
+    Send(kMsgExecFailed, static_cast<int32_t>(-pid), static_cast<int32_t>(LaunchStep::kNone));
+    Exit(0);
+  }
+  g.command = pid;
+  if (g.report->error != 0) {
+    siginfo_t info;
+    RawSyscall(SYS_waitid, P_PID, pid, reinterpret_cast<long>(&info), WEXITED, 0);
+    Send(kMsgExecFailed, g.report->error, g.report->step);
+    Exit(0);
+  }
+  Send(kMsgStarted, static_cast<int32_t>(pid), 0, pidfd);
+  if (pidfd >= 0) RawSyscall(SYS_close, pidfd);
+  // The command has its own copies of the stdio fds: holding them would delay EOF on Node's pipes.
+  const int low = control < g.signal_fd ? control : g.signal_fd;
+  const int high = control < g.signal_fd ? g.signal_fd : control;
+  CloseRange(0, low - 1);
+  CloseRange(low + 1, high - 1);
+  CloseRange(high + 1, ~0U >> 1);
+
+  long kill_deadline = -1;  // killTree() with a grace period: SIGKILL the tree at this time
+  for (;;) {
+    if (!ReapAll() && g.command_reaped) Exit(0);  // nothing left to guard
+    long wait_ms = -1;
+    if (kill_deadline >= 0) {
+      wait_ms = kill_deadline - NowMs();
+      if (wait_ms <= 0) {
+        kill_deadline = -1;
+        KillEverything();
+        continue;
+      }
+    }
+    int revents = WaitEvents(wait_ms, true);
+    if ((revents & (POLLIN | POLLHUP | POLLERR)) && !ReadControl(&kill_deadline)) ShutDown();
+    if (ParentGone()) ShutDown();
+  }
+}
+
+}  // namespace
+}  // namespace tethered
+
+extern "C" [[noreturn]] void GuardianStart(long* sp) {
+  int argc = static_cast<int>(sp[0]);
+  char** argv = reinterpret_cast<char**>(sp + 1);
+  char** envp = argv + argc + 1;
+  tethered::Main(argc, argv, envp);
+}
+
+// The process entry point: the kernel leaves argc, argv, envp on the stack.
+#if defined(__x86_64__)
+__asm__(
+    ".text\n"
+    ".global _start\n"
+    "_start:\n"
+    "  xor %rbp, %rbp\n"
+    "  mov %rsp, %rdi\n"
+    "  and $-16, %rsp\n"
+    "  call GuardianStart\n"
+    "  hlt\n");
+#elif defined(__aarch64__)
+__asm__(
+    ".text\n"
+    ".global _start\n"
+    "_start:\n"
+    "  mov x29, #0\n"
+    "  mov x30, #0\n"
+    "  mov x0, sp\n"
+    "  bl GuardianStart\n"
+    "  brk #0\n");
+#else
+#error "tethered-guardian: _start is written for x86_64 and aarch64 only"
+#endif

@@ -1,0 +1,62 @@
+// What the guardian (tree mode) and the addon say to each other: the guardian's command line and
+// the fixed-size messages on the control socket (AF_UNIX SOCK_SEQPACKET, one message per packet).
+// Shared by native/guardian.cc (a static program without libc) and the addon: plain data only.
+#ifndef TETHERED_GUARDIAN_PROTOCOL_H_
+#define TETHERED_GUARDIAN_PROTOCOL_H_
+
+#include <stdint.h>
+
+namespace tethered {
+
+// argv of the guardian: {kGuardianArgv0, options, candidate_1 .. candidate_n, user argv...}; envp
+// is the command's environment. `options` is kGuardianOptionCount decimal fields joined by ','
+// in the order of GuardianOption.
+constexpr const char* kGuardianArgv0 = "tethered-guardian";
+enum GuardianOption : int {
+  kOptVersion = 0,       // kGuardianVersion
+  kOptControlFd,         // the guardian's end of the control socket
+  kOptTreeSignal,        // sent to every descendant when the parent dies
+  kOptGraceMs,           // then SIGKILL after this long
+  kOptFlags,             // GuardianFlag bits
+  kOptUid,               // for the command, with kFlagSetUid
+  kOptGid,               // for the command, with kFlagSetGid
+  kOptCandidates,        // how many exec candidates follow the options
+  kOptParentPid,         // getpid() of the Node process
+  kOptPauseBeforePrctl,  // test knob: the command pauses this many ms before PR_SET_PDEATHSIG
+  kOptWalkPause,         // test knob: the walk pauses this many ms before each pidfd_open
+  kGuardianOptionCount,
+};
+constexpr int kGuardianVersion = 1;
+
+enum GuardianFlag : int {
+  kFlagDetached = 1,  // the command calls setsid()
+  kFlagSetUid = 2,
+  kFlagSetGid = 4,
+  kFlagNoPidfd = 8,  // never use pidfds: signal only the guardian's own children by pid
+  kFlagProbe = 16,   // exit 0 at once (the addon checks that the helper can run here)
+};
+
+// The guardian's death signal toward the spawner thread. It blocks every signal and reads this one
+// from a signalfd; it counts only once getppid() has changed (the parent really died).
+constexpr int kGuardianDeathSignal = 15;  // SIGTERM
+
+enum GuardianMessageType : int32_t {
+  // guardian -> addon
+  kMsgStarted = 1,     // a = command pid; carries the command's pidfd (SCM_RIGHTS) if it has one
+  kMsgExecFailed = 2,  // a = positive errno, b = step (LaunchStep numbering)
+  kMsgExited = 3,      // a = exit code, b = terminating signal (0 if none)
+  // addon -> guardian
+  kMsgKill = 10,      // a = signal: to the command only (used when there is no pidfd)
+  kMsgKillTree = 11,  // a = signal, b = grace ms (< 0: no escalation): every descendant
+};
+
+struct GuardianMessage {
+  int32_t type;
+  int32_t a;
+  int32_t b;
+  int32_t c;
+};
+
+}  // namespace tethered
+
+#endif  // TETHERED_GUARDIAN_PROTOCOL_H_

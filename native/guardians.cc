@@ -1,0 +1,186 @@
+#include "guardians.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "env_channel.h"
+#include "guardian_protocol.h"
+#include "spawner.h"
+
+#ifndef SYS_pidfd_send_signal
+#define SYS_pidfd_send_signal 424
+#endif
+
+namespace tethered {
+
+int Guardians::Watch(SpawnRequest* request, pid_t guardian, UniqueFd control) {
+  // Runs on the spawner thread.
+  std::lock_guard<std::mutex> lock(mu_);
+  uint32_t id;
+  do {
+    id = kTreeIdBit | (next_id_++ & (kTreeIdBit - 1));
+  } while (entries_.count(id) != 0);
+  struct epoll_event ev = {};
+  ev.events = EPOLLIN;
+  ev.data.u64 = kGuardianControlTag | id;
+  if (epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, control.Get(), &ev) != 0) {
+    int err = -errno;
+    kill(guardian, SIGKILL);  // our own unreaped child: the pid is still its own
+    int status;
+    while (waitpid(guardian, &status, 0) < 0 && errno == EINTR) {
+    }
+    return err;
+  }
+  Entry entry{request, guardian, std::move(control), 0, UniqueFd(), request->env_id, false};
+  entries_.emplace(id, std::move(entry));
+  request->child_id = id;
+  return 0;
+}
+
+// Runs on the spawner thread. One message and the fd it carries (-1 if none): bytes or -errno.
+static long ReceiveMessage(int fd, GuardianMessage* msg, int* passed_fd) {
+  *passed_fd = -1;
+  struct iovec iov = {msg, sizeof(*msg)};
+  alignas(struct cmsghdr) char control[CMSG_SPACE(sizeof(int))];
+  struct msghdr hdr = {};
+  hdr.msg_iov = &iov;
+  hdr.msg_iovlen = 1;
+  hdr.msg_control = control;
+  hdr.msg_controllen = sizeof(control);
+  ssize_t n;
+  do {
+    n = recvmsg(fd, &hdr, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
+  } while (n < 0 && errno == EINTR);
+  if (n < 0) return -errno;
+  for (struct cmsghdr* c = CMSG_FIRSTHDR(&hdr); c != nullptr; c = CMSG_NXTHDR(&hdr, c)) {
+    if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) {
+      memcpy(passed_fd, CMSG_DATA(c), sizeof(int));
+    }
+  }
+  return n;
+}
+
+SpawnRequest* Guardians::OnControlReadable(uint32_t id) {
+  // Runs on the spawner thread.
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = entries_.find(id);
+  if (it == entries_.end()) return nullptr;
+  Entry& entry = it->second;
+  GuardianMessage msg;
+  int passed_fd = -1;
+  long n = ReceiveMessage(entry.control.Get(), &msg, &passed_fd);
+  UniqueFd passed(passed_fd);
+  if (n == -EAGAIN) return nullptr;
+  if (n <= 0) return CloseLocked(it);  // EOF: the guardian has exited (or is exiting)
+  if (n != static_cast<long>(sizeof(msg))) return nullptr;
+  SpawnRequest* settled = nullptr;
+  switch (msg.type) {
+    case kMsgStarted:
+      if (entry.pending == nullptr) break;
+      entry.command = msg.a;
+      if (!no_pidfd_) entry.command_pidfd = std::move(passed);
+      settled = std::exchange(entry.pending, nullptr);
+      settled->pid = msg.a;
+      settled->result = 0;
+      break;
+    case kMsgExecFailed:
+      if (entry.pending == nullptr) break;
+      settled = std::exchange(entry.pending, nullptr);
+      settled->result = msg.a > 0 ? -msg.a : -EINVAL;
+      settled->child_id = 0;
+      entry.exit_reported = true;  // nothing ran: no exit to deliver
+      break;
+    case kMsgExited:
+      if (entry.exit_reported || entry.command == 0) break;
+      entry.exit_reported = true;
+      entry.command_pidfd.Reset();
+      EnvRouter::Get().Post(entry.env_id, ChildEvent{EventKind::kExit, id, msg.a, msg.b, 0});
+      break;
+    default:
+      break;
+  }
+  return settled;
+}
+
+SpawnRequest* Guardians::CloseLocked(std::unordered_map<uint32_t, Entry>::iterator it) {
+  // Runs on the spawner thread with mu_ held.
+  Entry& entry = it->second;
+  SpawnRequest* settled = std::exchange(entry.pending, nullptr);
+  if (settled != nullptr) {
+    // The guardian died before its first report (killed from outside): nothing was started.
+    settled->result = -EAGAIN;
+    settled->child_id = 0;
+  } else if (!entry.exit_reported && entry.command != 0) {
+    // The guardian was killed before it could report the command's exit; the command died with
+    // it (its death signal toward the guardian is SIGKILL).
+    EnvRouter::Get().Post(entry.env_id, ChildEvent{EventKind::kExit, it->first, 0, SIGKILL, 0});
+  }
+  epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, entry.control.Get(), nullptr);
+  const pid_t guardian = entry.guardian;
+  entries_.erase(it);  // closes the control socket and the command's pidfd
+  siginfo_t info = {};
+  int r;
+  do {
+    r = waitid(P_PID, static_cast<id_t>(guardian), &info, WEXITED | WNOHANG);
+  } while (r != 0 && errno == EINTR);
+  // EOF comes from exit_files(), a moment before the exit is reapable: retry from the loop.
+  if (r == 0 && info.si_pid == 0) stragglers_.push_back(guardian);
+  return settled;
+}
+
+int Guardians::ReapStragglers() {
+  // Runs on the spawner thread.
+  for (size_t i = 0; i < stragglers_.size();) {
+    siginfo_t info = {};
+    int r = waitid(P_PID, static_cast<id_t>(stragglers_[i]), &info, WEXITED | WNOHANG);
+    if (r != 0 && errno == EINTR) continue;
+    if (r == 0 && info.si_pid == 0) {
+      ++i;
+    } else {
+      stragglers_[i] = stragglers_.back();
+      stragglers_.pop_back();
+    }
+  }
+  return static_cast<int>(stragglers_.size());
+}
+
+int Guardians::SendLocked(const Entry& entry, int32_t type, int32_t a, int32_t b) {
+  // Runs on any thread with mu_ held.
+  GuardianMessage msg = {type, a, b, 0};
+  ssize_t n;
+  do {
+    n = send(entry.control.Get(), &msg, sizeof(msg), MSG_DONTWAIT | MSG_NOSIGNAL);
+  } while (n < 0 && errno == EINTR);
+  return n == static_cast<ssize_t>(sizeof(msg)) ? 0 : (n < 0 ? -errno : -EIO);
+}
+
+int Guardians::Kill(uint32_t id, int sig) {
+  // Runs on a JS thread.
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = entries_.find(id);
+  if (it == entries_.end() || it->second.exit_reported || it->second.command == 0) return -ESRCH;
+  const Entry& entry = it->second;
+  if (entry.command_pidfd.Valid()) {
+    long r = syscall(SYS_pidfd_send_signal, entry.command_pidfd.Get(), sig, nullptr, 0);
+    return r == 0 ? 0 : -errno;
+  }
+  // Without a pidfd only the guardian can signal the command without risking a reused pid.
+  if (sig == 0) return 0;  // it exists: its exit has not been reported
+  return SendLocked(entry, kMsgKill, sig, 0);
+}
+
+int Guardians::KillTree(uint32_t id, int sig, int grace_ms) {
+  // Runs on a JS thread.
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = entries_.find(id);
+  if (it == entries_.end() || it->second.pending != nullptr) return -ESRCH;
+  return SendLocked(it->second, kMsgKillTree, sig, grace_ms);
+}
+
+}  // namespace tethered

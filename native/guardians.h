@@ -1,0 +1,73 @@
+// Tree-mode children as the spawner thread sees them: one guardian each, talked to over its
+// control socket (guardian_protocol.h). Launches wait here for the guardian's first report; exits
+// arrive as messages; guardians are reaped when their control socket reaches EOF.
+#ifndef TETHERED_GUARDIANS_H_
+#define TETHERED_GUARDIANS_H_
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <mutex>
+#include <unordered_map>
+#include <vector>
+
+#include "unique_fd.h"
+
+namespace tethered {
+
+struct SpawnRequest;
+
+// Child ids of tree children have this bit set; the reaper's ids never do.
+constexpr uint32_t kTreeIdBit = 0x40000000;
+// Epoll tags: the low 32 bits are a child id. Reaper tags have nothing above them.
+constexpr uint64_t kGuardianControlTag = 1ULL << 32;
+
+class Guardians {
+ public:
+  // Runs on the spawner thread. `epoll_fd` is the spawner loop's epoll instance.
+  Guardians(int epoll_fd, bool no_pidfd) : epoll_fd_(epoll_fd), no_pidfd_(no_pidfd) {}
+
+  // Runs on the spawner thread. A guardian was started for `request`; the request completes when
+  // it reports (see OnControlReadable). 0, or -errno if it cannot be watched (then it is killed
+  // and reaped here, and the caller completes the request with that error).
+  [[nodiscard]] int Watch(SpawnRequest* request, pid_t guardian, UniqueFd control);
+  // Runs on the spawner thread. The control socket of tree child `id` is readable. Returns the
+  // request to complete, if this message settled one.
+  SpawnRequest* OnControlReadable(uint32_t id);
+  // Runs on the spawner thread. Retries reaping guardians that had not finished exiting at EOF;
+  // returns how many are still waited for.
+  int ReapStragglers();
+
+  // Runs on any JS thread. Signals the command: 0 or -errno (-ESRCH once its exit was reported).
+  [[nodiscard]] int Kill(uint32_t id, int sig);
+  // Runs on any JS thread. Asks the guardian to signal the whole tree (SIGKILL after grace_ms
+  // unless grace_ms < 0): 0 or -ESRCH once the guardian is gone.
+  [[nodiscard]] int KillTree(uint32_t id, int sig, int grace_ms);
+
+ private:
+  struct Entry {
+    SpawnRequest* pending;  // until the guardian's first report
+    pid_t guardian;
+    UniqueFd control;
+    pid_t command = 0;
+    UniqueFd command_pidfd;
+    uint64_t env_id;
+    bool exit_reported = false;
+  };
+
+  // Runs on the spawner thread with mu_ held. The guardian is gone (EOF): settle and forget it.
+  SpawnRequest* CloseLocked(std::unordered_map<uint32_t, Entry>::iterator it);
+  // Runs on any thread with mu_ held. Sends one message to the guardian: 0 or -errno.
+  int SendLocked(const Entry& entry, int32_t type, int32_t a, int32_t b);
+
+  const int epoll_fd_;
+  const bool no_pidfd_;
+  std::mutex mu_;  // guards entries_ (JS threads signal while the spawner thread updates)
+  std::unordered_map<uint32_t, Entry> entries_;
+  uint32_t next_id_ = 1;
+  std::vector<pid_t> stragglers_;  // spawner thread only
+};
+
+}  // namespace tethered
+
+#endif  // TETHERED_GUARDIANS_H_

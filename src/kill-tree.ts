@@ -1,0 +1,64 @@
+// killTree(): signal a child and every one of its descendants, never anything else.
+import type { ChildProcess } from 'node:child_process';
+import { constants as osConstants } from 'node:os';
+import { bindingState } from './binding.js';
+import { TetheredHandle } from './handle.js';
+import { signalNumber } from './signals.js';
+import { validateTreeGraceMs } from './tree-options.js';
+
+/** Options of {@link killTree}. */
+export interface KillTreeOptions {
+  /**
+   * Tree children only: SIGKILL whatever is left of the tree this many milliseconds later (as the
+   * guardian does when the parent dies). Default: no escalation.
+   */
+  graceMs?: number | undefined;
+}
+
+interface WithHandle {
+  _handle?: unknown;
+}
+
+/**
+ * Sends `signal` (default `'SIGTERM'`) to `child` and to every live descendant of it. Returns
+ * `true` if anything was signalled (or, for a tree child, the guardian took the request), `false`
+ * otherwise. Not in `node:child_process`.
+ *
+ * - Children spawned with `tree: true`: the child's guardian signals the whole tree, including
+ *   processes that were orphaned or double-forked away and processes left after the child itself
+ *   exited. Every process is held by a pidfd and its parentage re-checked before the signal, so a
+ *   reused pid is never hit. Without pidfds (Linux < 5.3, `TETHERED_NO_PIDFD=1`) the guardian can
+ *   prove only its own children and signals those; `graceMs` then still kills the whole tree.
+ * - Any other child (tethered or Node's own): best effort. Its descendants are found by walking
+ *   `/proc` from the child while it runs, with the same pidfd proof; processes that already left
+ *   its tree (orphans, `setsid` daemons whose parent exited) cannot be found. Needs pidfds: without
+ *   them only the child is signalled. After the child's exit nothing is signalled.
+ */
+export function killTree(
+  child: ChildProcess,
+  signal: NodeJS.Signals | number = 'SIGTERM',
+  options: KillTreeOptions = {},
+): boolean {
+  const sig = signalNumber(signal);
+  if (sig === undefined) {
+    const error = new TypeError(`Unknown signal: ${String(signal)}`) as TypeError & {
+      code: string;
+    };
+    error.code = 'ERR_UNKNOWN_SIGNAL';
+    throw error;
+  }
+  const graceMs = options.graceMs;
+  if (graceMs !== undefined) validateTreeGraceMs(graceMs, 'options.graceMs');
+  const handle = (child as unknown as WithHandle)._handle;
+  if (handle instanceof TetheredHandle) {
+    if (!handle.tree && (child.exitCode !== null || child.signalCode !== null)) return false;
+    return handle.killTree(sig, graceMs ?? -1) === 0;
+  }
+  // Node's own child: while neither exitCode nor signalCode is set, libuv has not reaped it (it
+  // reaps and reports in one callback), so its pid is still its own.
+  const pid = child.pid;
+  if (pid === undefined || child.exitCode !== null || child.signalCode !== null) return false;
+  const binding = bindingState().binding;
+  if (binding !== undefined && binding.killTreeByPid(pid, sig) === 0) return true;
+  return child.kill(sig === osConstants.signals.SIGTERM ? 'SIGTERM' : sig);
+}

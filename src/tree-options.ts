@@ -1,0 +1,38 @@
+// Validation of the tree-mode options, with Node's error shapes.
+
+/** Node's ERR_INVALID_ARG_TYPE / ERR_OUT_OF_RANGE for a grace period that is not 0..2^31-1 ms. */
+export function validateTreeGraceMs(value: unknown, name = 'options.treeGraceMs'): void {
+  if (typeof value !== 'number') {
+    const error = new TypeError(
+      `The "${name}" property must be of type number. Received ${typeof value}`,
+    ) as TypeError & { code: string };
+    error.code = 'ERR_INVALID_ARG_TYPE';
+    throw error;
+  }
+  if (!Number.isInteger(value) || value < 0 || value > 0x7fffffff) {
+    const error = new RangeError(
+      `The value of "${name}" is out of range. It must be an integer >= 0 && <= 2147483647. Received ${String(value)}`,
+    ) as RangeError & { code: string };
+    error.code = 'ERR_OUT_OF_RANGE';
+    throw error;
+  }
+}
+
+/** Node's ERR_INVALID_ARG_TYPE for a `tree` option that is not a boolean. */
+export function validateTree(value: unknown): void {
+  if (value === undefined || typeof value === 'boolean') return;
+  const error = new TypeError(
+    `The "options.tree" property must be of type boolean. Received ${typeof value}`,
+  ) as TypeError & { code: string };
+  error.code = 'ERR_INVALID_ARG_TYPE';
+  throw error;
+}
+
+/** `tree: true` with `deathSignal: null` asks for two opposite things. */
+export function treeWithoutDeathSignal(): TypeError {
+  const error = new TypeError(
+    'The "options.deathSignal" property cannot be null when "options.tree" is true: a tree child is always tethered (use deathSignal: "SIGKILL" for no grace period)',
+  ) as TypeError & { code: string };
+  error.code = 'ERR_INVALID_ARG_VALUE';
+  return error;
+}
