@@ -274,6 +274,8 @@ Napi::Value Kill(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), Spawner::Get().Kill(id, sig));
 }
 
+constexpr int kMaxFound = 4096;  // descendants signalled per killTree() of a child without guardian
+
 // killTree(childId, signal, graceMs): a tree child's guardian signals every descendant (SIGKILL
 // after graceMs unless graceMs < 0). Any other child of ours: its verified descendants are
 // signalled from here (pidfds only), then the child. 0 or -errno.
@@ -285,12 +287,17 @@ Napi::Value KillTree(const Napi::CallbackInfo& info) {
   if (id & kTreeIdBit) return Napi::Number::New(env, Spawner::Get().KillTree(id, sig, grace_ms));
   pid_t pid = 0;
   int fd = Spawner::Get().DupPidfd(id, &pid);
+  std::vector<tree_walk::Found> found(fd >= 0 ? kMaxFound : 0);
+  tree_walk::Walk walk = {getpid(), sig, true, 0, false, 0};
+  int count = 0;
   if (fd >= 0) {
-    tree_walk::Walk walk = {getpid(), sig, true, 0, false, 0};
-    tree_walk::SignalChildrenOf(&walk, pid, fd, 0);
+    tree_walk::CollectChildrenOf(&walk, found.data(), kMaxFound, &count, pid, fd, 0);
     close(fd);
   }
-  return Napi::Number::New(env, Spawner::Get().Kill(id, sig));
+  // The child first, then the descendants found while it was alive (each held by a pidfd).
+  int err = Spawner::Get().Kill(id, sig);
+  tree_walk::SignalFound(&walk, found.data(), count);
+  return Napi::Number::New(env, err);
 }
 
 // killTreeByPid(pid, signal): for a child this addon did not start (Node's own), while the caller
@@ -303,10 +310,14 @@ Napi::Value KillTreeByPid(const Napi::CallbackInfo& info) {
   long fd = syscall(SYS_pidfd_open, pid, 0);
   if (fd < 0) return Napi::Number::New(env, -errno);
   tree_walk::Walk walk = {getpid(), sig, true, 0, false, 0};
-  tree_walk::SignalChildrenOf(&walk, pid, static_cast<int>(fd), 0);
+  std::vector<tree_walk::Found> found(kMaxFound);
+  int count = 0;
+  tree_walk::CollectChildrenOf(&walk, found.data(), kMaxFound, &count, pid, static_cast<int>(fd),
+                               0);
   long r = syscall(SYS_pidfd_send_signal, fd, sig, nullptr, 0);
   int err = r == 0 ? 0 : -errno;
   close(static_cast<int>(fd));
+  tree_walk::SignalFound(&walk, found.data(), count);
   return Napi::Number::New(env, err);
 }
 

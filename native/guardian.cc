@@ -58,6 +58,8 @@ namespace {
 
 using tree_walk::SleepMs;
 
+constexpr int kMaxFound = 4096;  // per pass; escalation repeats passes until nothing is left
+
 struct Options {
   int control_fd = -1;
   int tree_signal = SIGTERM;
@@ -286,7 +288,10 @@ bool ReapAll() {
 int SignalTree(int sig, bool own_only) {
   tree_walk::Walk walk = {static_cast<pid_t>(g.self), sig,      !(g.opt.flags & kFlagNoPidfd),
                           g.opt.walk_pause_ms,        own_only, 0};
-  tree_walk::SignalChildrenOf(&walk, static_cast<pid_t>(g.self), -1, 0);
+  static tree_walk::Found found[kMaxFound];
+  int count = 0;
+  tree_walk::CollectChildrenOf(&walk, found, kMaxFound, &count, static_cast<pid_t>(g.self), -1, 0);
+  tree_walk::SignalFound(&walk, found, count);
   return walk.signalled;
 }
 

@@ -198,23 +198,33 @@ inline int ListChildren(pid_t pid, pid_t* out, int cap) {
   return count;
 }
 
-// Runs on any thread. Signals the verified descendants of `parent` (held by `parent_pidfd`, or
-// the walker itself when parent == walk->self), deepest first.
-inline void SignalChildrenOf(Walk* walk, pid_t parent, int parent_pidfd, int depth) {
+// One process found by a walk: held by `pidfd` (or, for the walker's own child, by its pid alone,
+// pidfd -1 without pidfd support).
+struct Found {
+  pid_t pid;
+  int pidfd;
+  bool own;
+};
+
+// Runs on any thread. Collects the verified descendants of `parent` (held by `parent_pidfd`, or
+// the walker itself when parent == walk->self), parents before their children. Each one found is
+// held by a pidfd until SignalFound() sends the signal and closes it, so the tree can be
+// collected first and signalled after: a descendant orphaned by the signal to its parent is still
+// the process that was proven to be in the tree.
+inline void CollectChildrenOf(Walk* walk, Found* found, int cap, int* count, pid_t parent,
+                              int parent_pidfd, int depth) {
   pid_t children[kMaxChildrenRead];
   int n = ListChildren(parent, children, kMaxChildrenRead);
-  for (int i = 0; i < n; ++i) {
+  for (int i = 0; i < n && *count < cap; ++i) {
     const pid_t child = children[i];
     if (parent == walk->self) {
       // Our own child: its pid cannot change hands before we reap it.
-      if (walk->use_pidfd && !walk->own_only && depth < kMaxDepth) {
-        long fd = RawSyscall(SYS_pidfd_open, child, 0);
-        if (fd >= 0) {
-          SignalChildrenOf(walk, child, static_cast<int>(fd), depth + 1);
-          RawSyscall(SYS_close, fd);
-        }
+      long fd = -1;
+      if (walk->use_pidfd && !walk->own_only) fd = RawSyscall(SYS_pidfd_open, child, 0);
+      found[(*count)++] = Found{child, fd >= 0 ? static_cast<int>(fd) : -1, true};
+      if (fd >= 0 && depth < kMaxDepth) {
+        CollectChildrenOf(walk, found, cap, count, child, static_cast<int>(fd), depth + 1);
       }
-      if (RawSyscall(SYS_kill, child, walk->sig) == 0) ++walk->signalled;
       continue;
     }
     if (!walk->use_pidfd || parent_pidfd < 0) return;
@@ -223,11 +233,25 @@ inline void SignalChildrenOf(Walk* walk, pid_t parent, int parent_pidfd, int dep
     if (fd < 0) continue;
     const bool proven = ReadParentPid(child) == parent && PidfdAlive(static_cast<int>(fd)) &&
                         PidfdAlive(parent_pidfd);
-    if (proven) {
-      if (depth < kMaxDepth) SignalChildrenOf(walk, child, static_cast<int>(fd), depth + 1);
-      if (RawSyscall(SYS_pidfd_send_signal, fd, walk->sig, 0, 0) == 0) ++walk->signalled;
+    if (!proven) {
+      RawSyscall(SYS_close, fd);
+      continue;
     }
-    RawSyscall(SYS_close, fd);
+    found[(*count)++] = Found{child, static_cast<int>(fd), false};
+    if (depth < kMaxDepth) {
+      CollectChildrenOf(walk, found, cap, count, child, static_cast<int>(fd), depth + 1);
+    }
+  }
+}
+
+// Runs on any thread. Signals and releases what CollectChildrenOf found.
+inline void SignalFound(Walk* walk, Found* found, int count) {
+  for (int i = 0; i < count; ++i) {
+    long r = found[i].pidfd >= 0
+                 ? RawSyscall(SYS_pidfd_send_signal, found[i].pidfd, walk->sig, 0, 0)
+                 : (found[i].own ? RawSyscall(SYS_kill, found[i].pid, walk->sig) : -ESRCH);
+    if (r == 0) ++walk->signalled;
+    if (found[i].pidfd >= 0) RawSyscall(SYS_close, found[i].pidfd);
   }
 }
 

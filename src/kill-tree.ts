@@ -2,7 +2,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { constants as osConstants } from 'node:os';
 import { bindingState } from './binding.js';
-import { TetheredHandle } from './handle.js';
+import { tetheredHandleOf } from './seam.js';
 import { signalNumber } from './signals.js';
 import { validateTreeGraceMs } from './tree-options.js';
 
@@ -13,10 +13,6 @@ export interface KillTreeOptions {
    * guardian does when the parent dies). Default: no escalation.
    */
   graceMs?: number | undefined;
-}
-
-interface WithHandle {
-  _handle?: unknown;
 }
 
 /**
@@ -49,8 +45,8 @@ export function killTree(
   }
   const graceMs = options.graceMs;
   if (graceMs !== undefined) validateTreeGraceMs(graceMs, 'options.graceMs');
-  const handle = (child as unknown as WithHandle)._handle;
-  if (handle instanceof TetheredHandle) {
+  const handle = tetheredHandleOf(child);
+  if (handle !== undefined) {
     if (!handle.tree && (child.exitCode !== null || child.signalCode !== null)) return false;
     return handle.killTree(sig, graceMs ?? -1) === 0;
   }

@@ -40,6 +40,14 @@ const nodeProtoSpawn: ProtoSpawn | undefined =
   typeof proto.spawn === 'function' ? proto.spawn : undefined;
 
 let pending: TetherRequest | undefined;
+
+/** Each tethered ChildProcess's handle: Node drops `_handle` at exit, killTree() needs it later. */
+const handles = new WeakMap<object, TetheredHandle>();
+
+/** The TetheredHandle under `child`, if tethered started it (even after its exit). */
+export function tetheredHandleOf(child: object): TetheredHandle | undefined {
+  return handles.get(child);
+}
 let registered = false;
 let installed = false;
 
@@ -153,6 +161,7 @@ function adopt(
     from[key] = undefined;
   }
   child._handle = handle;
+  handles.set(child, handle);
   request.onHandle?.(handle);
 }
 

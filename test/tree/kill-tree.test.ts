@@ -1,0 +1,164 @@
+// killTree(): the whole tree, after the command's exit too, nothing once it is all gone, and never
+// a process outside the tree, even when a descendant's pid was reused mid-walk.
+import * as nodeChildProcess from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { once } from 'node:events';
+import { describe, expect, it } from 'vitest';
+import { capabilities, killTree, spawn } from '../../lib/index.js';
+import { isAlive, killQuietly, parentPid, processState, waitFor } from '../helpers/proc.js';
+import { argvOf, liveTree, treeComplete, uniqueMarker } from './tree-procs.js';
+
+const treeScript = new URL('../fixtures/tree/tree.sh', import.meta.url).pathname;
+const reuseParent = new URL('../fixtures/tree/reuse-parent.mjs', import.meta.url).pathname;
+const pidfd = capabilities().pidfd;
+
+function cleanup(marker: string, onTestFinished: (fn: () => void) => void): void {
+  onTestFinished(() => {
+    for (const pid of liveTree(marker)) killQuietly(pid);
+  });
+}
+
+describe.concurrent('killTree', () => {
+  it('on a live tree: every descendant, TERM-trapping ones after the grace period', async ({
+    onTestFinished,
+  }) => {
+    const marker = uniqueMarker();
+    cleanup(marker, onTestFinished);
+    const child = spawn('sh', [treeScript, marker], { tree: true, stdio: 'ignore' });
+    expect(await waitFor(() => treeComplete(marker), 10_000)).toBe(true);
+    const exited = once(child, 'exit');
+    expect(killTree(child, 'SIGTERM', { graceMs: 300 })).toBe(true);
+    expect(await waitFor(() => liveTree(marker).length === 0, 1300)).toBe(true);
+    expect(await exited).toEqual([null, 'SIGTERM']);
+  });
+
+  it('after the command exited: the descendants it left behind', async ({ onTestFinished }) => {
+    const marker = uniqueMarker();
+    cleanup(marker, onTestFinished);
+    const child = spawn('sh', ['-c', `sleep ${marker} & sleep ${marker} & exit 3`], {
+      tree: true,
+      stdio: 'ignore',
+    });
+    expect(await once(child, 'exit')).toEqual([3, null]);
+    expect(liveTree(marker).length).toBe(2); // still running, as with Node
+    expect(killTree(child, 'SIGKILL')).toBe(true);
+    expect(await waitFor(() => liveTree(marker).length === 0, 1000)).toBe(true);
+  });
+
+  it('on a child whose tree is all gone: false, nothing signalled', async () => {
+    const child = spawn('sh', ['-c', 'read line'], { tree: true, stdio: ['pipe', 'ignore', 'ignore'] });
+    const pid = child.pid ?? 0;
+    const guardian = parentPid(pid) ?? 0;
+    expect(argvOf(guardian)?.[0]).toBe('tethered-guardian');
+    child.stdin.end('\n');
+    await once(child, 'exit');
+    expect(await waitFor(() => processState(guardian) === undefined, 2000)).toBe(true);
+    await waitFor(() => !killTree(child), 1000);
+    expect(killTree(child)).toBe(false);
+  });
+
+  it('on a child spawned without tree: its descendants while it runs (pidfd walk)', async ({
+    onTestFinished,
+  }) => {
+    const marker = uniqueMarker();
+    cleanup(marker, onTestFinished);
+    const child = spawn('sh', ['-c', `sleep ${marker} & sleep ${marker}; true`], {
+      stdio: 'ignore',
+    });
+    expect(await waitFor(() => liveTree(marker).length === 2, 5000)).toBe(true);
+    expect(killTree(child)).toBe(true);
+    expect(await once(child, 'exit')).toEqual([null, 'SIGTERM']);
+    // Without pidfds only the child itself can be signalled safely (README, "Tree mode").
+    const expected = pidfd ? 0 : 2;
+    expect(await waitFor(() => liveTree(marker).length === expected, 1000)).toBe(true);
+  });
+
+  it("on node:child_process's own child: the same walk", async ({ onTestFinished }) => {
+    const marker = uniqueMarker();
+    cleanup(marker, onTestFinished);
+    const child = nodeChildProcess.spawn('sh', ['-c', `sleep ${marker} & sleep ${marker}; true`], {
+      stdio: 'ignore',
+    });
+    expect(await waitFor(() => liveTree(marker).length === 2, 5000)).toBe(true);
+    expect(killTree(child)).toBe(true);
+    expect(await once(child, 'exit')).toEqual([null, 'SIGTERM']);
+    const expected = pidfd ? 0 : 2;
+    expect(await waitFor(() => liveTree(marker).length === expected, 1000)).toBe(true);
+  });
+});
+
+/** The guardian is inside the test knob's pause (nanosleep) of a walk. */
+function inNanosleep(pid: number): boolean {
+  try {
+    const nr = Number(
+      nodeChildProcess.execFileSync('cat', [`/proc/${pid}/syscall`], { encoding: 'utf8' }).split(
+        ' ',
+      )[0],
+    );
+    return nr === (process.arch === 'arm64' ? 101 : 35);
+  } catch {
+    return false;
+  }
+}
+
+it.runIf(process.getuid?.() === 0)(
+  'pid reuse mid-walk: a descendant reaped and its pid given to an unrelated process, which is never signalled',
+  async ({ onTestFinished }) => {
+    const marker = uniqueMarker();
+    const marker2 = uniqueMarker();
+    const unrelatedMarker = uniqueMarker();
+    onTestFinished(() => {
+      for (const m of [marker, marker2, unrelatedMarker]) {
+        for (const pid of liveTree(m)) killQuietly(pid);
+      }
+    });
+    const parent = nodeChildProcess.spawn(process.execPath, [reuseParent, marker, marker2], {
+      stdio: ['pipe', 'pipe', 'inherit'],
+      env: { ...process.env, TETHERED_TEST_WALK_PAUSE_MS: '1500' },
+    });
+    onTestFinished(() => {
+      killQuietly(parent.pid);
+    });
+    const lines: Record<string, unknown>[] = [];
+    let buffered = '';
+    parent.stdout.on('data', (chunk: Buffer) => {
+      buffered += chunk.toString();
+      let nl;
+      while ((nl = buffered.indexOf('\n')) >= 0) {
+        lines.push(JSON.parse(buffered.slice(0, nl)) as Record<string, unknown>);
+        buffered = buffered.slice(nl + 1);
+      }
+    });
+    expect(await waitFor(() => lines.length >= 1, 5000)).toBe(true);
+    const { command, grandchild } = lines[0] as { command: number; grandchild: number };
+    const guardian = parentPid(command) ?? 0;
+    expect(argvOf(guardian)?.[0]).toBe('tethered-guardian');
+    expect(parentPid(grandchild)).toBe(command);
+
+    parent.stdin.write('killtree\n');
+    // The guardian has listed the grandchild and pauses before pidfd_open (the test knob).
+    expect(await waitFor(() => inNanosleep(guardian), 3000, 2)).toBe(true);
+    process.kill(grandchild, 'SIGKILL');
+    expect(await waitFor(() => processState(grandchild) === undefined, 2000, 2)).toBe(true);
+    // Hand its pid to an unrelated process: ours, not in the tree.
+    let unrelated: nodeChildProcess.ChildProcess | undefined;
+    for (let attempt = 0; attempt < 500 && unrelated === undefined; attempt++) {
+      writeFileSync('/proc/sys/kernel/ns_last_pid', String(grandchild - 1));
+      const candidate = nodeChildProcess.spawn('sleep', [unrelatedMarker], { stdio: 'ignore' });
+      if (candidate.pid === grandchild) {
+        unrelated = candidate;
+      } else {
+        candidate.kill('SIGKILL');
+      }
+    }
+    expect(unrelated?.pid).toBe(grandchild);
+    // The walk resumes: it opens the reused pid, sees a parent that is not the command, skips it.
+    // The command (the guardian's own child) gets the SIGTERM.
+    expect(await waitFor(() => !isAlive(command), 5000)).toBe(true);
+    expect(await waitFor(() => !inNanosleep(guardian), 3000)).toBe(true);
+    expect(unrelated?.exitCode).toBe(null);
+    expect(unrelated?.signalCode).toBe(null);
+    expect(isAlive(grandchild)).toBe(true);
+    unrelated?.kill('SIGKILL');
+  },
+);
