@@ -395,6 +395,8 @@ bool ParentGone() {
   g.user_argv = argv + 2 + g.opt.candidates;
   g.self = RawSyscall(SYS_getpid);
   const int control = g.opt.control_fd;
+  // Exec'd from a memfd, our comm would be the fd's number: name ourselves for ps and top.
+  RawSyscall(SYS_prctl, PR_SET_NAME, reinterpret_cast<long>(kGuardianComm));
 
   // From the first instruction on, a dead parent is visible as EOF on `control`: only the Node
   // process holds the other end. Mark ours close-on-exec so the command inherits nothing extra.

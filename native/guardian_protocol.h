@@ -12,6 +12,7 @@ namespace tethered {
 // is the command's environment. `options` is kGuardianOptionCount decimal fields joined by ','
 // in the order of GuardianOption.
 constexpr const char* kGuardianArgv0 = "tethered-guardian";
+constexpr const char kGuardianComm[] = "tethered-guard";  // /proc/<pid>/comm (15 bytes at most)
 enum GuardianOption : int {
   kOptVersion = 0,       // kGuardianVersion
   kOptControlFd,         // the guardian's end of the control socket
