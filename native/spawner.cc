@@ -253,12 +253,12 @@ TreeSupport Spawner::Tree() {
   probe.probe = true;
   int err = SpawnSync(&probe);
   std::lock_guard<std::mutex> lock(mu_);
-  if (err != 0 && !tree_probed_) {
+  if (err != 0) {
     TreeSupport failed;
     failed.reason = "the spawner thread could not be started";
     return failed;  // not cached: the thread may start later
   }
-  return tree_;
+  return tree_;  // cached unless the probe failed for want of a resource (ProbeTree)
 }
 
 SpawnerFacts Spawner::Facts() {

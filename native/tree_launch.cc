@@ -205,11 +205,16 @@ void Spawner::ProbeTree(SpawnRequest* request) {
   }
   std::string reason;
   bool ok = false;
+  bool transient = false;  // out of fds, memory or processes: ask again next time
+  auto note = [&transient](int err) {
+    if (err == -EMFILE || err == -ENFILE || err == -ENOMEM || err == -EAGAIN) transient = true;
+    return err;
+  };
   if (getenv("TETHERED_TEST_NO_MEMFD") != nullptr) {
     reason = "TETHERED_TEST_NO_MEMFD is set";
-  } else if (int err = guardian_image_.MakeMemfd(); err != 0) {
+  } else if (int err = note(guardian_image_.MakeMemfd()); err != 0) {
     reason = "memfd_create failed (" + ErrnoText(err) + ")";
-  } else if (err = RunProbe(guardian_image_.memfd(), std::string()); err == 0) {
+  } else if (err = note(RunProbe(guardian_image_.memfd(), std::string())); err == 0) {
     ok = true;
     guardian_use_memfd_ = true;
   } else if (err == -ENOSYS) {
@@ -219,7 +224,7 @@ void Spawner::ProbeTree(SpawnRequest* request) {
   }
   if (!ok && reason.find("SUBREAPER") == std::string::npos) {
     const std::string path = guardian_image_.FilePath();
-    int err = path.empty() ? -ENOENT : RunProbe(-1, path);
+    int err = path.empty() ? -ENOENT : note(RunProbe(-1, path));
     if (err == 0) {
       ok = true;
       guardian_path_ = path;
@@ -229,7 +234,7 @@ void Spawner::ProbeTree(SpawnRequest* request) {
     }
   }
   std::lock_guard<std::mutex> lock(mu_);
-  tree_probed_ = true;
+  tree_probed_ = ok || !transient;
   tree_.ok = ok;
   tree_.reason = ok ? std::string() : reason;
 }
