@@ -116,6 +116,12 @@ describe('consumers of the installed package', () => {
     expect(runFixture('register.mjs')).toEqual({ deathSignal: SIGTERM });
   });
 
+  it('tree: true works from the prebuild: the guardian comes embedded in the .node', () => {
+    expect(packed.files.filter((file) => file.includes('guardian') && !file.startsWith('native/')))
+      .toEqual([]);
+    expect(runFixture('tree.mjs')).toEqual({ tree: true, parentComm: 'tethered-guard' });
+  });
+
   it('without the addon: spawn works untethered, capabilities() says why, requireTether throws', () => {
     const report = runFixture('fallback.mjs', { TETHERED_FORCE_FALLBACK: '1' });
     expect(report['deathSignal']).toBe(0);
