@@ -1,7 +1,7 @@
 // One bench subprocess: holds a given amount of filled Buffers, then measures sections 1-4 for
 // every implementation, alternating them run by run. Prints its results as one JSON line.
 // Usage: node bench/rates-worker.mjs '{"ballastMiB":1024,"durationMs":2000,"runs":3,...}'
-import { IMPLS, tetheredFacts } from './support/impls.mjs';
+import { guardianRssKiB, IMPLS, TREE_IMPL, tetheredFacts } from './support/impls.mjs';
 import { concurrent, sequential } from './support/measure.mjs';
 import { fillBallast, memorySnapshot } from './support/memory.mjs';
 import { medianOfRuns } from './support/stats.mjs';
@@ -55,14 +55,15 @@ const held = memorySnapshot();
 progress(`RSS ${before.rssMiB.toFixed(0)} MiB -> ${held.rssMiB.toFixed(0)} MiB with ballast`);
 
 // Warm up: load the addon, start the spawner thread, let V8 compile the hot paths.
-for (const impl of IMPLS) await sequential(impl, 'pipe', Math.min(200, durationMs));
+for (const impl of [...IMPLS, TREE_IMPL]) await sequential(impl, 'pipe', Math.min(200, durationMs));
 
 const results = { ballastMiB, rss: { before, held }, tethered: tetheredFacts(), sections: {} };
+results.guardianRssKiB = await guardianRssKiB();
 if (sections.includes(1) || sections.includes(3)) {
   for (const stdio of ['ignore', 'pipe']) {
     results.sections[`sequential-${stdio}`] = await interleaved(
       `sequential ${stdio}`,
-      IMPLS,
+      [...IMPLS, TREE_IMPL],
       (impl) => sequential(impl, stdio, durationMs),
     );
   }

@@ -12,6 +12,28 @@ export const IMPLS = [
   { key: 'async', label: 'tethered spawnAsync', async: true, start: tethered.spawnAsync },
 ];
 
+/** Tree mode (a guardian per child), measured in the sequential sections (1) and (3). */
+export const TREE_IMPL = {
+  key: 'tree',
+  label: 'tethered spawn, tree: true',
+  async: false,
+  start: (command, args, options) => tethered.spawn(command, args, { ...options, tree: true }),
+};
+
+/** The RSS (KiB) of one live guardian, read from /proc while it guards a `sleep`. */
+export async function guardianRssKiB() {
+  const child = tethered.spawn('sleep', ['30'], { tree: true, stdio: 'ignore' });
+  const { readFileSync } = await import('node:fs');
+  const stat = readFileSync(`/proc/${child.pid}/stat`, 'utf8');
+  const guardian = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+  await new Promise((resolve) => setTimeout(resolve, 50)); // let it settle into its loop
+  const status = readFileSync(`/proc/${guardian}/status`, 'utf8');
+  const rss = Number(/^VmRSS:\s+(\d+)/m.exec(status)?.[1]);
+  child.kill('SIGKILL');
+  await new Promise((resolve) => child.once('close', resolve));
+  return rss;
+}
+
 const live = new Set();
 
 /** Tracks `child` until it closes. */

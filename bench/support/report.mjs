@@ -126,6 +126,47 @@ function blockTable(byMemory) {
   );
 }
 
+/** (7) tree mode against plain tethered and node, from the same sequential runs as (1)/(3). */
+function treeTable(byMemory) {
+  const rows = [];
+  for (const m of byMemory) {
+    for (const stdio of ['ignore', 'pipe']) {
+      const s = m.sections[`sequential-${stdio}`];
+      if (s?.tree === undefined) continue;
+      const extraMs = 1000 / s.tree.rate - 1000 / s.tethered.rate;
+      rows.push([
+        memLabel(m),
+        stdio,
+        num(s.node.rate),
+        num(s.tethered.rate),
+        num(s.tree.rate),
+        `${extraMs.toFixed(3)} ms`,
+        ratio(s.tree.rate, s.node.rate),
+        micros(s.tree.blockP50Us),
+        micros(s.tree.blockP99Us),
+        ratio(s.node.blockP50Us, s.tree.blockP50Us),
+        others(s.node, s.tethered, s.tree),
+      ]);
+    }
+  }
+  return table(
+    [
+      'ballast',
+      'stdio',
+      'node /s',
+      'spawn /s',
+      'tree /s',
+      'extra per spawn',
+      'tree vs node',
+      'tree block p50',
+      'p99',
+      'block vs node p50',
+      'others',
+    ],
+    rows,
+  );
+}
+
 function turnsTable(byMemory) {
   const rows = [];
   for (const m of byMemory) {
@@ -253,6 +294,28 @@ function goals(results) {
       ours >= 2 * nodeBest,
     );
   }
+  for (const m of results.byMemory) {
+    const s = seq(m);
+    if (s?.tree === undefined) continue;
+    const extraMs = 1000 / s.tree.rate - 1000 / s.tethered.rate;
+    add(
+      `tree mode: <= 0.3 ms extra per spawn over plain tethered (${memLabel(m)})`,
+      `${extraMs.toFixed(3)} ms`,
+      extraMs <= 0.3,
+    );
+    if (m.ballastMiB === 0) {
+      add(
+        'tree mode faster than node:child_process at base RSS',
+        `${(s.tree.rate / s.node.rate).toFixed(2)}x (${num(s.tree.rate)} vs ${num(s.node.rate)}/s)`,
+        s.tree.rate > s.node.rate,
+      );
+    }
+  }
+  const guardianRss = results.byMemory.map((m) => m.guardianRssKiB).filter((x) => x !== undefined);
+  if (guardianRss.length > 0) {
+    const worst = Math.max(...guardianRss);
+    add('one live guardian < 200 KiB RSS', `${worst} KiB`, worst < 200);
+  }
   const blocks = results.byMemory.flatMap((m) =>
     ['ignore', 'pipe'].map((stdio) => m.sections[`sequential-${stdio}`]?.tethered).filter(Boolean),
   );
@@ -334,6 +397,13 @@ export function render(results) {
           `turns counted until the deadline)\n${turnsTable(byMemory)}`,
       );
     }
+  }
+  if (byMemory.some((m) => m.sections['sequential-ignore']?.tree)) {
+    const rss = byMemory.map((m) => m.guardianRssKiB).filter((x) => x !== undefined);
+    parts.push(
+      `(7) tree mode (tree: true: a guardian per child), same runs as (1); one live guardian's RSS: ` +
+        `${rss.map((x) => `${x} KiB`).join(' / ')}\n${treeTable(byMemory)}`,
+    );
   }
   if (hold) {
     parts.push(
