@@ -25,6 +25,10 @@
             "-Wall",
             "-Wextra"
           ],
+          "conditions": [
+            # The command child runs on the guardian's stack (vfork): no red zone below it.
+            ["target_arch=='x64'", {"cflags_cc": ["-mno-red-zone"]}]
+          ],
           "ldflags!": ["-pthread", "-rdynamic"],
           "ldflags": [
             "-static",

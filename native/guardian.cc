@@ -30,6 +30,9 @@
 #ifndef CLONE_VFORK
 #define CLONE_VFORK 0x00004000
 #endif
+#ifndef CLONE_VM
+#define CLONE_VM 0x00000100
+#endif
 #ifndef PR_SET_CHILD_SUBREAPER
 #define PR_SET_CHILD_SUBREAPER 36
 #endif
@@ -73,7 +76,7 @@ struct Options {
   unsigned walk_pause_ms = 0;
 };
 
-// What the command child writes before it exits when it cannot exec (the page is MAP_SHARED).
+// What the command child writes before it exits when it cannot exec (shared memory: CLONE_VM).
 struct ExecReport {
   int error;
   int step;
@@ -211,8 +214,9 @@ long ExecCommand() {
 }
 
 // Runs in the command child: libuv's child path from setsid on (signals are already SIG_DFL; the
-// fd plan and cwd were applied to the guardian and are inherited).
-[[noreturn]] void RunCommand() {
+// fd plan and cwd were applied to the guardian and are inherited). Never inlined: the child runs
+// on the guardian's stack (vfork-style), so its frames must lie below the caller's.
+[[noreturn]] __attribute__((noinline)) void RunCommand() {
   if (g.opt.flags & kFlagDetached) {
     long r = RawSyscall(SYS_setsid);
     if (r < 0) CommandFail(static_cast<int>(LaunchStep::kSetsid), r);
@@ -240,11 +244,13 @@ long ExecCommand() {
   CommandFail(static_cast<int>(LaunchStep::kExec), ExecCommand());
 }
 
-// Runs in the guardian. clone(CLONE_VFORK) without CLONE_VM, i.e. a fork that resumes us once the
-// command has exec'd or exited. Returns the pid or -errno; *pidfd gets its pidfd or -1.
+// Runs in the guardian. clone(CLONE_VM | CLONE_VFORK) with no new stack: vfork. The child borrows
+// our memory and stack until it execs or exits, and we are suspended meanwhile; it only calls
+// RunCommand (never returns into our frames), which touches nothing we read afterwards except
+// g.report. No page tables are copied. Returns the pid or -errno; *pidfd gets its pidfd or -1.
 long CloneCommand(int* pidfd) {
   *pidfd = -1;
-  long flags = CLONE_VFORK | SIGCHLD;
+  long flags = CLONE_VM | CLONE_VFORK | SIGCHLD;
   long pid = -EINVAL;
   if (!(g.opt.flags & kFlagNoPidfd)) {
     int fd = -1;

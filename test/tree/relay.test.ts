@@ -2,7 +2,9 @@
 // bytes intact, IPC, errors with Node's shape, detached, uid/gid. The one difference: getppid().
 import * as node from 'node:child_process';
 import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { exec, execFile, fork, spawn, spawnAsync } from '../../lib/index.js';
 import { killQuietly, parentPid, waitFor } from '../helpers/proc.js';
@@ -100,6 +102,25 @@ describe.concurrent('tree: true relays', () => {
       const expected = await errorOf(node.spawn(file, args, options));
       const got = await errorOf(spawn(file, args, { ...options, tree: true }));
       expect(got).toEqual(expected);
+    }
+  });
+
+  it('a script without #! runs through /bin/sh with its arguments, as execvp does', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tethered-tree-'));
+    const script = join(dir, 'no-shebang');
+    writeFileSync(script, 'echo "args:$1:$2"\n', { mode: 0o755 });
+    const out = async (child: node.ChildProcess): Promise<string> => {
+      let text = '';
+      child.stdout?.on('data', (c: Buffer) => (text += c.toString()));
+      await once(child, 'close');
+      return text;
+    };
+    try {
+      const expected = await out(node.spawn(script, ['a', 'b']));
+      expect(await out(spawn(script, ['a', 'b'], { tree: true }))).toBe(expected);
+      expect(expected).toBe('args:a:b\n');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 
