@@ -60,6 +60,8 @@ describe.concurrent('tree: true relays', () => {
 
   it('child.pid is the command; kill() signals it', async () => {
     const child = spawn('sleep', ['30'], { tree: true, stdio: 'ignore' });
+    // The exec may still be laying out the new argv (as after Node's spawn): wait for it.
+    await waitFor(() => (argvOf(child.pid ?? 0) ?? []).length > 0, 1000);
     expect(argvOf(child.pid ?? 0)).toEqual(['sleep', '30']);
     expect(child.kill()).toBe(true);
     expect(await exitOf(child)).toEqual([null, 'SIGTERM']);
