@@ -58,6 +58,14 @@ describe.concurrent('tree: true relays', () => {
     expect(await exitOf(child)).toEqual([0, null]);
   });
 
+  it("the guardian SIGKILLed from outside: the command dies with it, 'exit' says SIGKILL", async () => {
+    const child = spawn('sleep', ['30'], { tree: true, stdio: 'ignore' });
+    const guardian = parentPid(child.pid ?? 0) ?? 0;
+    expect(argvOf(guardian)?.[0]).toBe('tethered-guardian');
+    process.kill(guardian, 'SIGKILL');
+    expect(await exitOf(child)).toEqual([null, 'SIGKILL']);
+  });
+
   it('child.pid is the command; kill() signals it', async () => {
     const child = spawn('sleep', ['30'], { tree: true, stdio: 'ignore' });
     // The exec may still be laying out the new argv (as after Node's spawn): wait for it.
