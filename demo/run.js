@@ -195,10 +195,71 @@ say(
     : `     ${red('✘')} still running: ${[...made].filter(isRunning).join(', ')}`,
 );
 
-const shown = nodeOrphans.length === ROWS.length && tetheredOrphans.length === 0;
+// Part two: grandchildren. The same `sh -c 'sleep & sleep & wait'` tree three ways.
+const treeMode = capabilities().tree;
+const treeParent = spawn(process.execPath, [new URL('tree-parent.js', import.meta.url).pathname], {
+  stdio: ['ignore', 'pipe', 'inherit'],
+});
+const treeParentPid = /** @type {number} */ (treeParent.pid);
+made.add(treeParentPid);
+/** @type {unknown} */
+let treeReport;
+for await (const line of createInterface({ input: treeParent.stdout })) {
+  treeReport = JSON.parse(line);
+  break;
+}
+if (treeReport === undefined) throw new Error('the tree demo parent exited before reporting');
+const trees = /** @type {Record<'node' | 'tethered' | 'tree', number[]>} */ (treeReport);
+const TREE_COLUMNS = /** @type {const} */ (['node', 'tethered', 'tree']);
+for (const key of TREE_COLUMNS) for (const pid of trees[key]) made.add(pid);
+say(
+  `\n  ${bold('5.')} Grandchildren: parent ${bold(`pid ${treeParentPid}`)} started ${bold("`sh -c 'sleep 60 & sleep 60 & wait'`")} three ways.`,
+);
+if (!treeMode) say(yellow(`     tree mode is unavailable here: ${capabilities().treeReason ?? ''}`));
+say(`     ${inverseRed(` kill -9 ${treeParentPid} `)}`);
+const treeKilledAt = Date.now();
+process.kill(treeParentPid, 'SIGKILL');
+await once(treeParent, 'exit');
+const treePids = /** @type {Record<string, number[]>} */ (trees);
+await waitUntil(
+  () => (treePids['tree'] ?? []).every((pid) => !isRunning(pid)) && Date.now() - treeKilledAt >= 1000,
+  4000,
+);
+/** @param {number[]} pids */
+const survivorsOf = (pids) => pids.slice(1).filter((pid) => isRunning(pid));
+const labels = { node: 'node:child_process', tethered: 'tethered', tree: 'tethered, tree: true' };
+for (const key of TREE_COLUMNS) {
+  const left = survivorsOf(treePids[key] ?? []);
+  const shell = isRunning(treePids[key]?.[0] ?? 0) ? red('shell ALIVE') : green('shell gone');
+  const text =
+    left.length === 0
+      ? green('✔ no grandchild left')
+      : red(`✘ ${left.length} grandchildren ORPHANED (pids ${left.join(', ')})`);
+  say(`  ${dim(pad(labels[key], LABEL))}${pad(shell, 12)}  ${text}`);
+}
+const treeOrphans = {
+  node: survivorsOf(treePids['node'] ?? []).length,
+  tethered: survivorsOf(treePids['tethered'] ?? []).length,
+  tree: survivorsOf(treePids['tree'] ?? []).length,
+};
+say(
+  `\n${note('Only the direct child gets the kernel\'s death signal. In tree mode a guardian process adopts\nevery descendant (PR_SET_CHILD_SUBREAPER) and kills them all when the parent dies.')}`,
+);
+const treeLeft = [...made].filter((pid) => isRunning(pid));
+for (const pid of treeLeft) killIfSleep(pid);
+const treeClean = await waitUntil(() => [...made].every((pid) => !isRunning(pid)), 5000);
+
+const shown =
+  nodeOrphans.length === ROWS.length &&
+  tetheredOrphans.length === 0 &&
+  treeOrphans.node === 2 &&
+  treeOrphans.tethered === 2 &&
+  treeOrphans.tree === 0;
 const seconds = ((Date.now() - started) / 1000).toFixed(1);
-const verdict = `${nodeOrphans.length} orphans from node:child_process, ${tetheredOrphans.length} from tethered.`;
+const verdict =
+  `${nodeOrphans.length} orphans from node:child_process, ${tetheredOrphans.length} from tethered; ` +
+  `grandchildren left: ${treeOrphans.node} / ${treeOrphans.tethered} / ${treeOrphans.tree} (tree: true).`;
 say(
   `\n  ${shown ? inverseGreen(' RESULT ') : inverseRed(' RESULT ')} ${verdict} ${dim(`(${seconds} s)`)}\n`,
 );
-process.exitCode = shown && clean ? 0 : 1;
+process.exitCode = shown && clean && treeClean ? 0 : 1;

@@ -30,7 +30,7 @@ async function startTree(
   });
   const line = await new Promise<string>((resolve, reject) => {
     let out = '';
-    parent.stdout?.on('data', (chunk: Buffer) => {
+    parent.stdout.on('data', (chunk: Buffer) => {
       out += chunk.toString();
       if (out.includes('\n')) resolve(out);
     });

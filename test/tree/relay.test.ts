@@ -86,7 +86,7 @@ describe.concurrent('tree: true relays', () => {
     });
     const viaExecFile = await new Promise<string>((resolve, reject) => {
       execFile('sh', ['-c', script], { tree: true }, (error, stdout) => {
-        if (error) reject(error);
+        if (error) reject(new Error(error.message));
         else resolve(stdout.trim());
       });
     });
@@ -107,7 +107,7 @@ describe.concurrent('tree: true relays', () => {
     for (const [file, args, options] of cases) {
       const errorOf = async (child: node.ChildProcess): Promise<Record<string, unknown>> => {
         const [error] = (await once(child, 'error')) as [Error & Record<string, unknown>];
-        return { ...error, message: error.message };
+        return { ...Object.fromEntries(Object.entries(error)), message: error.message };
       };
       const expected = await errorOf(node.spawn(file, args, options));
       const got = await errorOf(spawn(file, args, { ...options, tree: true }));

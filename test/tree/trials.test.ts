@@ -2,14 +2,13 @@
 // clone->prctl window, a third inside the command's): no process of any tree survives.
 // scripts/tree-trials.mjs runs 1,000.
 import { expect, it } from 'vitest';
-// @ts-expect-error -- plain JS module shared with scripts/tree-trials.mjs
 import { runTrials } from '../fixtures/tree/trials.mjs';
 import { killQuietly } from '../helpers/proc.js';
 import { uniqueMarker } from './tree-procs.js';
 
 it('200 parents SIGKILLed right after spawn(): 0 survivors', async () => {
   const marker = uniqueMarker();
-  const survivors = (await runTrials({ trials: 200, parallel: 16, marker })) as number[];
+  const survivors = await runTrials({ trials: 200, parallel: 16, marker });
   for (const pid of survivors) killQuietly(pid);
   expect(survivors).toEqual([]);
 }, 120_000);
