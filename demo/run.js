@@ -215,14 +215,16 @@ for (const key of TREE_COLUMNS) for (const pid of trees[key]) made.add(pid);
 say(
   `\n  ${bold('5.')} Grandchildren: parent ${bold(`pid ${treeParentPid}`)} started ${bold("`sh -c 'sleep 60 & sleep 60 & wait'`")} three ways.`,
 );
-if (!treeMode) say(yellow(`     tree mode is unavailable here: ${capabilities().treeReason ?? ''}`));
+if (!treeMode)
+  say(yellow(`     tree mode is unavailable here: ${capabilities().treeReason ?? ''}`));
 say(`     ${inverseRed(` kill -9 ${treeParentPid} `)}`);
 const treeKilledAt = Date.now();
 process.kill(treeParentPid, 'SIGKILL');
 await once(treeParent, 'exit');
 const treePids = /** @type {Record<string, number[]>} */ (trees);
 await waitUntil(
-  () => (treePids['tree'] ?? []).every((pid) => !isRunning(pid)) && Date.now() - treeKilledAt >= 1000,
+  () =>
+    (treePids['tree'] ?? []).every((pid) => !isRunning(pid)) && Date.now() - treeKilledAt >= 1000,
   4000,
 );
 /** @param {number[]} pids */
@@ -243,7 +245,7 @@ const treeOrphans = {
   tree: survivorsOf(treePids['tree'] ?? []).length,
 };
 say(
-  `\n${note('Only the direct child gets the kernel\'s death signal. In tree mode a guardian process adopts\nevery descendant (PR_SET_CHILD_SUBREAPER) and kills them all when the parent dies.')}`,
+  `\n${note("Only the direct child gets the kernel's death signal. In tree mode a guardian process adopts\nevery descendant (PR_SET_CHILD_SUBREAPER) and kills them all when the parent dies.")}`,
 );
 const treeLeft = [...made].filter((pid) => isRunning(pid));
 for (const pid of treeLeft) killIfSleep(pid);

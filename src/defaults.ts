@@ -33,7 +33,8 @@ export function getDefaults(): TetherDefaults {
  */
 export function setDefaults(changes: Partial<TetherDefaults>): void {
   if (changes.tree !== undefined) {
-    if (typeof changes.tree !== 'boolean') throw invalidType('changes.tree', 'boolean', changes.tree);
+    if (typeof changes.tree !== 'boolean')
+      throw invalidType('changes.tree', 'boolean', changes.tree);
     defaults.tree = changes.tree;
   }
   if (changes.treeGraceMs !== undefined) {

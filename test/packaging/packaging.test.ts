@@ -117,8 +117,9 @@ describe('consumers of the installed package', () => {
   });
 
   it('tree: true works from the prebuild: the guardian comes embedded in the .node', () => {
-    expect(packed.files.filter((file) => file.includes('guardian') && !file.startsWith('native/')))
-      .toEqual([]);
+    expect(
+      packed.files.filter((file) => file.includes('guardian') && !file.startsWith('native/')),
+    ).toEqual([]);
     expect(runFixture('tree.mjs')).toEqual({ tree: true, parentComm: 'tethered-guard' });
   });
 

@@ -18,7 +18,10 @@ const TREE_DIFFERENCES: ReadonlyMap<string, string> = new Map([
 let treeSpawns = 0;
 // eslint-disable-next-line @typescript-eslint/unbound-method -- applied with its own `this` below
 const spawnMethod = TetheredHandle.prototype.spawn;
-TetheredHandle.prototype.spawn = function countTreeSpawns(this: TetheredHandle, ...args: unknown[]) {
+TetheredHandle.prototype.spawn = function countTreeSpawns(
+  this: TetheredHandle,
+  ...args: unknown[]
+) {
   if (this.tree) treeSpawns++;
   return spawnMethod.apply(this, args);
 };

@@ -97,7 +97,11 @@ describe.concurrent('tree mode in other hosts', () => {
   });
 
   const unavailable: [string, () => string, RegExp][] = [
-    ['missing', () => '/tethered/no/such/guardian', /no\/such\/guardian cannot be executed \(ENOENT\)/],
+    [
+      'missing',
+      () => '/tethered/no/such/guardian',
+      /no\/such\/guardian cannot be executed \(ENOENT\)/,
+    ],
     [
       'not executable (as on a noexec mount)',
       () => {
@@ -125,7 +129,9 @@ describe.concurrent('tree mode in other hosts', () => {
       expect(report['treeReason']).toMatch(reason);
       expect(report['parentComm']).toBe('node'); // tethered, but directly under Node
       expect(report['required']).toMatchObject({ code: 'ERR_TETHER_UNAVAILABLE' });
-      expect((report['required'] as { message: string }).message).toMatch(/tree mode is unavailable/);
+      expect((report['required'] as { message: string }).message).toMatch(
+        /tree mode is unavailable/,
+      );
     });
   }
 });

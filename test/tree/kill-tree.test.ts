@@ -46,7 +46,10 @@ describe.concurrent('killTree', () => {
   });
 
   it('on a child whose tree is all gone: false, nothing signalled', async () => {
-    const child = spawn('sh', ['-c', 'read line'], { tree: true, stdio: ['pipe', 'ignore', 'ignore'] });
+    const child = spawn('sh', ['-c', 'read line'], {
+      tree: true,
+      stdio: ['pipe', 'ignore', 'ignore'],
+    });
     const pid = child.pid ?? 0;
     const guardian = parentPid(pid) ?? 0;
     expect(argvOf(guardian)?.[0]).toBe('tethered-guardian');
@@ -91,9 +94,9 @@ describe.concurrent('killTree', () => {
 function inNanosleep(pid: number): boolean {
   try {
     const nr = Number(
-      nodeChildProcess.execFileSync('cat', [`/proc/${pid}/syscall`], { encoding: 'utf8' }).split(
-        ' ',
-      )[0],
+      nodeChildProcess
+        .execFileSync('cat', [`/proc/${pid}/syscall`], { encoding: 'utf8' })
+        .split(' ')[0],
     );
     return nr === (process.arch === 'arm64' ? 101 : 35);
   } catch {
