@@ -5,7 +5,16 @@
 /* eslint-disable @typescript-eslint/no-unused-vars, @typescript-eslint/no-unnecessary-type-parameters */
 import type * as childProcess from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
-import { exec, execFile, fork, spawn, spawnAsync } from 'tethered';
+import {
+  exec,
+  execFile,
+  fork,
+  spawn,
+  spawnAsync,
+  getDefaults,
+  killTree,
+  setDefaults,
+} from 'tethered';
 
 /** True exactly when A and B are the same type (not merely assignable, and not `any`). */
 type Equals<A, B> =
@@ -76,3 +85,24 @@ exec('x', (error, stdout) => {
   assertType<typeof error, childProcess.ExecException | null>(true);
   assertType<typeof stdout, string>(true);
 });
+
+// Tree mode: tree/treeGraceMs on every entry point, killTree, process-wide defaults.
+const treeChild = spawn('x', [], { tree: true, treeGraceMs: 500 });
+assertType<typeof treeChild.stdout, Readable>(true);
+exec('x', { tree: true }, (error) => error);
+execFile('x', ['y'], { tree: true, treeGraceMs: 0 });
+fork('x.js', [], { tree: true });
+export async function treeAsync(): Promise<void> {
+  const child = await spawnAsync('x', [], { tree: true, stdio: 'ignore' });
+  assertType<typeof child.stdout, null>(true);
+}
+const killed: boolean = killTree(treeChild, 'SIGKILL', { graceMs: 100 });
+declare const nodeChild: childProcess.ChildProcess;
+killTree(nodeChild);
+setDefaults({ tree: true });
+const treeDefault: boolean = getDefaults().tree;
+// @ts-expect-error -- not a boolean
+spawn('x', [], { tree: 'yes' });
+// @ts-expect-error -- not a number
+spawn('x', [], { treeGraceMs: '5' });
+export const treeValues = [killed, treeDefault];
