@@ -20,7 +20,9 @@
 namespace tethered {
 namespace {
 
-constexpr int kProbeNoSubreaper = 3;  // the guardian's exit code when PR_SET_CHILD_SUBREAPER fails
+constexpr int kProbeNoSubreaper = 3;
+constexpr const char* kNoSubreaper =
+    "PR_SET_CHILD_SUBREAPER is not supported here (Linux < 3.4, or an emulator such as qemu-user)";  // the guardian's exit code when PR_SET_CHILD_SUBREAPER fails
 
 // Runs on the spawner thread. The guardian's option field (see guardian_protocol.h).
 std::string GuardianOptions(int control_fd, int tree_signal, int grace_ms, int flags, unsigned uid,
@@ -218,7 +220,7 @@ void Spawner::ProbeTree(SpawnRequest* request) {
     ok = true;
     guardian_use_memfd_ = true;
   } else if (err == -ENOSYS) {
-    reason = "PR_SET_CHILD_SUBREAPER is not supported (Linux < 3.4)";
+    reason = kNoSubreaper;
   } else {
     reason = "the helper cannot be executed from a memfd (" + ErrnoText(err) + ")";
   }
@@ -228,6 +230,8 @@ void Spawner::ProbeTree(SpawnRequest* request) {
     if (err == 0) {
       ok = true;
       guardian_path_ = path;
+    } else if (err == -ENOSYS) {
+      reason += std::string("; the helper file ") + path + " runs, but " + kNoSubreaper;
     } else {
       reason += "; the helper file " + (path.empty() ? std::string("(unknown path)") : path) +
                 " cannot be executed (" + ErrnoText(err) + ")";

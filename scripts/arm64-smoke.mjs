@@ -12,7 +12,7 @@
 // parent's memory (how a failed exec is reported) cannot be checked here; the children run the
 // arm64 launch code (signals, fds via dup3, prctl, execve) through qemu's system call translation.
 import { spawn as nodeSpawn, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -37,8 +37,12 @@ const cases = {
   /** What loads, what a child sees. */
   async report(dir, tethered) {
     const nodeGypBuild = createRequire(join(dir, 'package.json'))('node-gyp-build');
-    const { deathSignal, pidfd, cloneVfork } = tethered.capabilities();
+    const { deathSignal, pidfd, cloneVfork, tree, treeReason } = tethered.capabilities();
     return {
+      tree: { tree, treeReason: treeReason ?? null },
+      treeEcho: tree
+        ? await collect(tethered, 'sh', ['-c', 'cat /proc/$PPID/comm; exit 5'], { tree: true })
+        : null,
       arch: process.arch,
       addon: nodeGypBuild.resolve(dir).slice(dir.length + 1),
       capabilities: { deathSignal, pidfd, cloneVfork },
@@ -121,6 +125,39 @@ async function host(dir, armNode) {
   expect('addon node-gyp-build picks', report.addon, 'prebuilds/linux-arm64/tethered.glibc.node');
   expect('capabilities', report.capabilities, { deathSignal: true, pidfd: true, cloneVfork: true });
   expect('spawn: exit code and stdout', report.echo, echo);
+  // Tree mode. qemu-user (without binfmt_misc) cannot exec an arm64 program from the emulated
+  // one, so the guardian's probe fails with ENOEXEC and tree children fall back to plain ones...
+  expect('capabilities().tree under qemu-user', report.tree.tree, false);
+  expect(
+    'capabilities().treeReason says ENOEXEC',
+    /memfd \(ENOEXEC\).*tethered-guardian cannot be executed \(ENOEXEC\)/.test(
+      report.tree.treeReason,
+    ),
+    true,
+  );
+  // ...so run the arm64 guardian (prebuilds/linux-arm64/tethered-guardian) through qemu too. It
+  // starts, parses its options and reaches prctl(PR_SET_CHILD_SUBREAPER), which qemu-user 7.2
+  // refuses (EINVAL): the probe reports that, and tree children still fall back cleanly.
+  const wrapper = join(dir, 'guardian-under-qemu.sh');
+  writeFileSync(
+    wrapper,
+    `#!/bin/sh\nexec ${[command, ...prefix.slice(0, -1)].join(' ')} ${join(dir, 'prebuilds/linux-arm64/tethered-guardian')} "$@"\n`,
+    { mode: 0o755 },
+  );
+  const treeReport = reportWith({ TETHERED_TEST_NO_MEMFD: '1', TETHERED_GUARDIAN_PATH: wrapper });
+  const subreaper = /runs, but PR_SET_CHILD_SUBREAPER is not supported/.test(
+    treeReport.tree.treeReason ?? '',
+  );
+  if (treeReport.tree.tree) {
+    // An emulator that passes PR_SET_CHILD_SUBREAPER through runs the whole tree child.
+    expect('the arm64 guardian: exit code, and the parent is the guardian', treeReport.treeEcho, {
+      code: 5,
+      signal: null,
+      stdout: 'tethered-guard\n',
+    });
+  } else {
+    expect('the arm64 guardian under qemu runs its probe up to the subreaper prctl', subreaper, true);
+  }
   expect('PR_GET_PDEATHSIG in the child, default', report.deathSignalDefault, '15');
   expect("PR_GET_PDEATHSIG in the child, deathSignal 'SIGUSR2'", report.deathSignalUsr2, '12');
   expect('PR_GET_PDEATHSIG in the child, deathSignal null', report.deathSignalNull, '0');

@@ -32,6 +32,9 @@ if grep -E '(^|: )warning:' "$work/build.log" >&2; then
   exit 1
 fi
 
+# The tree-mode guardian beside the addon: the fallback to the copy embedded in it.
+cp "$work/build/Release/tethered-guardian" "$root/prebuilds/linux-arm64/tethered-guardian"
+
 checked=0
 for file in "$work"/build/Release/* "$root"/prebuilds/linux-arm64/*; do
   [[ -f $file ]] || continue
