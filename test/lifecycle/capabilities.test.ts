@@ -52,6 +52,7 @@ describe.concurrent('capabilities()', () => {
       deathSignal: true,
       pidfd: KERNEL_HAS_PIDFD,
       cloneVfork: true,
+      tree: true,
       ...(KERNEL_HAS_PIDFD ? {} : { fallbackReason: 'pidfd_open is not available (Linux < 5.3)' }),
       canSignalOtherUids: (BigInt(`0x${report.capEff}`) & (1n << CAP_KILL)) !== 0n,
       notes: expect.arrayContaining([
