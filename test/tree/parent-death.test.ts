@@ -73,6 +73,15 @@ describe.concurrent('tree: true', () => {
     });
   }
 
+  it('detached: true, parent SIGKILLed: the detached tree dies too', async ({ onTestFinished }) => {
+    const started = await startTree(
+      { tree: true, detached: true, treeGraceMs: GRACE_MS },
+      onTestFinished,
+    );
+    kill(started, 'SIGKILL');
+    expect(await waitFor(() => liveTree(started.marker).length === 0, GRACE_MS + 1000)).toBe(true);
+  });
+
   it('the command itself is child.pid, its parent the guardian', async ({ onTestFinished }) => {
     const started = await startTree({ tree: true, treeGraceMs: GRACE_MS }, onTestFinished);
     const command = marked(started.marker).find((p) => p.pid === started.child);
