@@ -292,8 +292,13 @@ bool ReapAll() {
 
 // Runs in the guardian. Signals every descendant (or only our own children).
 int SignalTree(int sig, bool own_only) {
-  tree_walk::Walk walk = {static_cast<pid_t>(g.self), sig,      !(g.opt.flags & kFlagNoPidfd),
-                          g.opt.walk_pause_ms,        own_only, 0};
+  tree_walk::Walk walk = {};
+  walk.self = static_cast<pid_t>(g.self);
+  walk.sig = sig;
+  walk.use_pidfd = !(g.opt.flags & kFlagNoPidfd);
+  walk.pause_ms = g.opt.walk_pause_ms;
+  walk.own_only = own_only;
+  walk.scan_proc = (g.opt.flags & kFlagScanProc) != 0;
   static tree_walk::Found found[kMaxFound];
   int count = 0;
   tree_walk::CollectChildrenOf(&walk, found, kMaxFound, &count, static_cast<pid_t>(g.self), -1, 0);
@@ -342,7 +347,8 @@ void KillEverything() {
       long left = deadline - NowMs();
       if (left <= 0) break;
       pid_t own[tree_walk::kMaxChildrenRead];
-      int n = tree_walk::ListChildren(static_cast<pid_t>(g.self), own, tree_walk::kMaxChildrenRead);
+      int n = tree_walk::ListChildren(static_cast<pid_t>(g.self), own, tree_walk::kMaxChildrenRead,
+                                      (g.opt.flags & kFlagScanProc) != 0);
       for (int i = 0; i < n; ++i) {
         bool seen = false;
         for (int k = 0; k < termed_count && !seen; ++k) seen = termed[k] == own[i];

@@ -33,8 +33,9 @@ enum GuardianFlag : int {
   kFlagDetached = 1,  // the command calls setsid()
   kFlagSetUid = 2,
   kFlagSetGid = 4,
-  kFlagNoPidfd = 8,  // never use pidfds: signal only the guardian's own children by pid
-  kFlagProbe = 16,   // exit 0 at once (the addon checks that the helper can run here)
+  kFlagNoPidfd = 8,    // never use pidfds: signal only the guardian's own children by pid
+  kFlagProbe = 16,     // exit 0 at once (the addon checks that the helper can run here)
+  kFlagScanProc = 32,  // test knob: find children by scanning /proc (no CONFIG_PROC_CHILDREN)
 };
 
 // The guardian's death signal toward the spawner thread. It blocks every signal and reads this one

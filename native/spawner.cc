@@ -105,6 +105,7 @@ int Spawner::EnsureStarted() {
   test_pause_ms_ = EnvUnsigned("TETHERED_TEST_PAUSE_BEFORE_PRCTL_MS");
   test_guardian_pause_ms_ = EnvUnsigned("TETHERED_TEST_GUARDIAN_PAUSE_BEFORE_PRCTL_MS");
   test_walk_pause_ms_ = EnvUnsigned("TETHERED_TEST_WALK_PAUSE_MS");
+  test_scan_proc_ = EnvUnsigned("TETHERED_TEST_SCAN_PROC") != 0;
   // Test knob: pthread_create fails as it does when the process is out of threads (EAGAIN), after
   // every other resource was made, so the cleanup below is exercised. Read on each attempt, so a
   // later spawn succeeds once the variable is unset.

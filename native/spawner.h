@@ -118,6 +118,7 @@ class Spawner {
   Guardians* guardians_ = nullptr;
   unsigned test_walk_pause_ms_ = 0;
   unsigned test_guardian_pause_ms_ = 0;
+  bool test_scan_proc_ = false;
   bool tree_probed_ = false;  // guarded by mu_ with tree_
   TreeSupport tree_;
   bool force_no_pidfd_ = false;

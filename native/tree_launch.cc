@@ -22,7 +22,8 @@ namespace {
 
 constexpr int kProbeNoSubreaper = 3;
 constexpr const char* kNoSubreaper =
-    "PR_SET_CHILD_SUBREAPER is not supported here (Linux < 3.4, or an emulator such as qemu-user)";  // the guardian's exit code when PR_SET_CHILD_SUBREAPER fails
+    "PR_SET_CHILD_SUBREAPER is not supported here (Linux < 3.4, or an emulator such as "
+    "qemu-user)";  // the guardian's exit code when PR_SET_CHILD_SUBREAPER fails
 
 // Runs on the spawner thread. The guardian's option field (see guardian_protocol.h).
 std::string GuardianOptions(int control_fd, int tree_signal, int grace_ms, int flags, unsigned uid,
@@ -98,6 +99,7 @@ void Spawner::LaunchTree(SpawnRequest* request) {
   if (request->set_uid) flags |= kFlagSetUid;
   if (request->set_gid) flags |= kFlagSetGid;
   if (force_no_pidfd_) flags |= kFlagNoPidfd;
+  if (test_scan_proc_) flags |= kFlagScanProc;
   const std::string options = GuardianOptions(
       control_slot, request->death_signal, request->tree_grace_ms, flags, request->uid,
       request->gid, candidates.size(), getpid(), test_guardian_pause_ms_, test_walk_pause_ms_);

@@ -44,6 +44,7 @@ struct Walk {
   bool use_pidfd;     // false: only the walker's own children are signalled
   unsigned pause_ms;  // test knob: pause before each pidfd_open of a deeper process
   bool own_only;      // signal only the walker's own children (no deeper walk)
+  bool scan_proc;     // find children by scanning /proc, as without CONFIG_PROC_CHILDREN (tests)
   int signalled;      // out: how many processes were signalled
 };
 
@@ -159,12 +160,12 @@ inline long ForEachNumericEntry(const char* path, Fn fn) {
 // Runs on any thread. The pids the kernel lists as children of `pid` (every thread's
 // /proc/<pid>/task/<tid>/children; without CONFIG_PROC_CHILDREN, a scan of /proc for the parent
 // pid). At most `cap`; returns how many, or -errno if `pid` cannot be read.
-inline int ListChildren(pid_t pid, pid_t* out, int cap) {
+inline int ListChildren(pid_t pid, pid_t* out, int cap, bool scan_proc = false) {
   char task_dir[48];
   char* end = PutString(PutUnsigned(PutString(task_dir, "/proc/"), static_cast<unsigned long>(pid)),
                         "/task");
   int count = 0;
-  bool no_children_file = false;
+  bool no_children_file = scan_proc;
   long r = ForEachNumericEntry(task_dir, [&](pid_t tid) {
     if (no_children_file) return;
     char path[96];
@@ -214,7 +215,7 @@ struct Found {
 inline void CollectChildrenOf(Walk* walk, Found* found, int cap, int* count, pid_t parent,
                               int parent_pidfd, int depth) {
   pid_t children[kMaxChildrenRead];
-  int n = ListChildren(parent, children, kMaxChildrenRead);
+  int n = ListChildren(parent, children, kMaxChildrenRead, walk->scan_proc);
   for (int i = 0; i < n && *count < cap; ++i) {
     const pid_t child = children[i];
     if (parent == walk->self) {

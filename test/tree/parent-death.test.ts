@@ -19,10 +19,12 @@ interface Started {
 async function startTree(
   options: Record<string, unknown>,
   onTestFinished: (fn: () => void) => void,
+  env: NodeJS.ProcessEnv = {},
 ): Promise<Started> {
   const marker = uniqueMarker();
   const parent = spawn(process.execPath, [parentScript, JSON.stringify({ marker, options })], {
     stdio: ['pipe', 'pipe', 'ignore'],
+    env: { ...process.env, ...env },
   });
   onTestFinished(() => {
     killQuietly(parent.pid);
@@ -72,6 +74,16 @@ describe.concurrent('tree: true', () => {
       expect(reaped).toBe(true);
     });
   }
+
+  it('without /proc/<pid>/task/*/children (TETHERED_TEST_SCAN_PROC=1: children found by scanning /proc): parent SIGKILLed, every descendant gone', async ({
+    onTestFinished,
+  }) => {
+    const started = await startTree({ tree: true, treeGraceMs: GRACE_MS }, onTestFinished, {
+      TETHERED_TEST_SCAN_PROC: '1',
+    });
+    kill(started, 'SIGKILL');
+    expect(await waitFor(() => liveTree(started.marker).length === 0, GRACE_MS + 1000)).toBe(true);
+  });
 
   it('detached: true, parent SIGKILLed: the detached tree dies too', async ({ onTestFinished }) => {
     const started = await startTree(
