@@ -156,7 +156,11 @@ async function host(dir, armNode) {
       stdout: 'tethered-guard\n',
     });
   } else {
-    expect('the arm64 guardian under qemu runs its probe up to the subreaper prctl', subreaper, true);
+    expect(
+      'the arm64 guardian under qemu runs its probe up to the subreaper prctl',
+      subreaper,
+      true,
+    );
   }
   expect('PR_GET_PDEATHSIG in the child, default', report.deathSignalDefault, '15');
   expect("PR_GET_PDEATHSIG in the child, deathSignal 'SIGUSR2'", report.deathSignalUsr2, '12');
