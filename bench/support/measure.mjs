@@ -1,5 +1,6 @@
 // The measurements. Each is bounded by time, not by count: Node's fork gets very slow as the
 // parent's memory grows, and a count-bounded loop would run for minutes.
+import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { setImmediate, setTimeout } from 'node:timers';
 import { runDelayMs, sampleOthers } from './machine.mjs';
@@ -7,6 +8,17 @@ import { percentile } from './stats.mjs';
 import { track } from './impls.mjs';
 
 const COMMAND = '/bin/true';
+
+/**
+ * CPU time (ms) of this process and of its reaped children (and theirs): utime, stime, cutime,
+ * cstime from /proc/self/stat. Per spawn, it counts what the machine spent, helper processes
+ * included, whatever the scheduling delays on a busy machine.
+ */
+function cpuMs() {
+  const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1]?.split(' ') ?? [];
+  const ticks = [11, 12, 13, 14].reduce((sum, i) => sum + Number(fields[i] ?? 0), 0);
+  return (ticks * 1000) / 100; // USER_HZ is 100 on Linux
+}
 const nowMs = () => performance.now();
 
 /** Settles when `child` has closed; rejects with its spawn error if it emitted one. */
@@ -45,6 +57,7 @@ function startOne(impl, stdio) {
 export async function sequential(impl, stdio, durationMs) {
   const others = sampleOthers();
   const blocks = [];
+  const cpu0 = cpuMs();
   const t0 = nowMs();
   const deadline = t0 + durationMs;
   let count = 0;
@@ -57,6 +70,7 @@ export async function sequential(impl, stdio, durationMs) {
   const elapsed = nowMs() - t0;
   return {
     rate: (count * 1000) / elapsed,
+    cpuPerSpawnMs: (cpuMs() - cpu0) / count,
     count,
     blockP50Us: percentile(blocks, 50),
     blockP99Us: percentile(blocks, 99),
