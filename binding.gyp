@@ -9,7 +9,8 @@
             "native/env_channel.cc",
             "native/launch.cc",
             "native/reaper.cc",
-            "native/spawner.cc"
+            "native/spawner.cc",
+            "native/sync_runner.cc"
           ],
           "dependencies": ["<!(node -p \"require('node-addon-api').targets\"):node_addon_api"],
           "defines": [

@@ -36,10 +36,14 @@ struct SpawnRequest {
   uint64_t env_id = 0;
   bool async = false;
   uint32_t async_token = 0;
+  // spawnSync: the reaper does not watch the child; its pid and pidfd go back to the caller, which
+  // waits for it and reaps it itself (sync_runner.cc). (Tree mode adds its flag next to this one.)
+  bool hand_back = false;
 
   int result = 0;  // 0 or -errno
   pid_t pid = 0;
   uint32_t child_id = 0;
+  int pidfd = -1;  // hand_back only: the child's pidfd, owned by the caller (-1 without pidfds)
 
   std::mutex done_mu;
   std::condition_variable done_cv;

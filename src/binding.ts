@@ -34,6 +34,29 @@ export interface NativeBinding {
     asyncToken: number,
   ): [pid: number, childId: number] | number;
   /**
+   * Runs one child synchronously (spawnSync): launched by the spawner thread, waited for on this
+   * thread. `pipes[i]` is -1 when slot i is not a pipe (the child gets `fds[i]`, -1 for
+   * 'ignore'), else 1 (child reads) | 2 (child writes); `inputs[i]` the bytes for a readable pipe.
+   * Returns `[error, pid, exitStatus, termSignal, ...output]`, or -errno for unreadable arguments.
+   */
+  spawnSync(
+    file: string,
+    args: string[],
+    envPairs: string[],
+    cwd: string | undefined,
+    pipes: Int32Array,
+    fds: Int32Array,
+    inputs: (ArrayBufferView | undefined)[],
+    detached: boolean,
+    uid: number | undefined,
+    gid: number | undefined,
+    deathSignal: number,
+    timeoutMs: number,
+    maxBuffer: number,
+    killSignal: number,
+    pipeBufferSize: number,
+  ): [number, number, number, number, ...(Buffer | null)[]] | number;
+  /**
    * `pipes[i].open(fds[i])` for each socketpair parent end; an fd no Pipe took is closed. Until
    * then, environment teardown closes it.
    */

@@ -12,7 +12,7 @@ import type {
 } from './types.js';
 
 /** The options object among a call's arguments, found the way Node's normalisers find it. */
-function tetherRequestOf(args: readonly unknown[]): TetherRequest {
+export function tetherRequestOf(args: readonly unknown[]): TetherRequest {
   for (let i = 1; i < args.length; i++) {
     const arg = args[i];
     if (typeof arg === 'object' && arg !== null && !Array.isArray(arg)) {

@@ -119,7 +119,8 @@ function adopt(
   request.onHandle?.(handle);
 }
 
-function resolveDeathSignal(value: unknown, detached: boolean): number {
+/** The death signal a child gets for the caller's `deathSignal` value (throws for a bad one). */
+export function resolveDeathSignal(value: unknown, detached: boolean): number {
   if (value === undefined) return detached ? 0 : osConstants.signals.SIGTERM;
   if (value === null) return 0;
   const signal = signalNumber(value);
@@ -137,8 +138,15 @@ export function validateDeathSignal(value: unknown): void {
   if (signalNumber(value) === undefined) throw asDeathSignalError(killSignalError(value));
 }
 
+/**
+ * Calls of Node's child_process functions made by tethered itself, in progress: the synchronous
+ * seam (sync.ts) passes them straight to Node, even under tethered/register.
+ */
+export const internalNodeCalls = { depth: 0 };
+
 /** The error Node's own validation throws for `killSignal: value` (nothing is spawned). */
 function killSignalError(value: unknown): Error {
+  internalNodeCalls.depth++;
   try {
     // Node validates killSignal before it creates the ChildProcess.
     childProcess.spawnSync('tethered-validate-only', {
@@ -147,6 +155,8 @@ function killSignalError(value: unknown): Error {
     });
   } catch (error) {
     return error as Error;
+  } finally {
+    internalNodeCalls.depth--;
   }
   return new TypeError(`Unknown signal: ${String(value)}`);
 }

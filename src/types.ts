@@ -8,14 +8,24 @@ import type {
   ExecFileOptions,
   ExecFileOptionsWithBufferEncoding,
   ExecFileOptionsWithStringEncoding,
+  ExecFileSyncOptions,
+  ExecFileSyncOptionsWithBufferEncoding,
+  ExecFileSyncOptionsWithStringEncoding,
   ExecOptions,
   ExecOptionsWithBufferEncoding,
   ExecOptionsWithStringEncoding,
+  ExecSyncOptions,
+  ExecSyncOptionsWithBufferEncoding,
+  ExecSyncOptionsWithStringEncoding,
   ForkOptions,
   PromiseWithChild,
   SpawnOptions,
   SpawnOptionsWithoutStdio,
   SpawnOptionsWithStdioTuple,
+  SpawnSyncOptions,
+  SpawnSyncOptionsWithBufferEncoding,
+  SpawnSyncOptionsWithStringEncoding,
+  SpawnSyncReturns,
   StdioNull,
   StdioPipe,
 } from 'node:child_process';
@@ -339,4 +349,56 @@ export interface ExecFileFunction {
 export interface ForkFunction {
   (modulePath: string | URL, options?: T<ForkOptions>): ChildProcess;
   (modulePath: string | URL, args?: readonly string[], options?: T<ForkOptions>): ChildProcess;
+}
+
+/** `spawnSync` with the overloads of `node:child_process`'s, plus {@link TetherOptions}. */
+export interface SpawnSyncFunction {
+  (command: string): SpawnSyncReturns<OutputBuffer>;
+  (command: string, options: T<SpawnSyncOptionsWithStringEncoding>): SpawnSyncReturns<string>;
+  (command: string, options: T<SpawnSyncOptionsWithBufferEncoding>): SpawnSyncReturns<OutputBuffer>;
+  (command: string, options?: T<SpawnSyncOptions>): SpawnSyncReturns<string | OutputBuffer>;
+  (command: string, args: readonly string[]): SpawnSyncReturns<OutputBuffer>;
+  (
+    command: string,
+    args: readonly string[],
+    options: T<SpawnSyncOptionsWithStringEncoding>,
+  ): SpawnSyncReturns<string>;
+  (
+    command: string,
+    args: readonly string[],
+    options: T<SpawnSyncOptionsWithBufferEncoding>,
+  ): SpawnSyncReturns<OutputBuffer>;
+  (
+    command: string,
+    args?: readonly string[],
+    options?: T<SpawnSyncOptions>,
+  ): SpawnSyncReturns<string | OutputBuffer>;
+}
+
+/** `execSync` with the overloads of `node:child_process`'s, plus {@link TetherOptions}. */
+export interface ExecSyncFunction {
+  (command: string): OutputBuffer;
+  (command: string, options: T<ExecSyncOptionsWithStringEncoding>): string;
+  (command: string, options: T<ExecSyncOptionsWithBufferEncoding>): OutputBuffer;
+  (command: string, options?: T<ExecSyncOptions>): string | OutputBuffer;
+}
+
+/** `execFileSync` with the overloads of `node:child_process`'s, plus {@link TetherOptions}. */
+export interface ExecFileSyncFunction {
+  (file: string): OutputBuffer;
+  (file: string, options: T<ExecFileSyncOptionsWithStringEncoding>): string;
+  (file: string, options: T<ExecFileSyncOptionsWithBufferEncoding>): OutputBuffer;
+  (file: string, options?: T<ExecFileSyncOptions>): string | OutputBuffer;
+  (file: string, args: readonly string[]): OutputBuffer;
+  (
+    file: string,
+    args: readonly string[],
+    options: T<ExecFileSyncOptionsWithStringEncoding>,
+  ): string;
+  (
+    file: string,
+    args: readonly string[],
+    options: T<ExecFileSyncOptionsWithBufferEncoding>,
+  ): OutputBuffer;
+  (file: string, args?: readonly string[], options?: T<ExecFileSyncOptions>): string | OutputBuffer;
 }
