@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { constants as osConstants } from 'node:os';
 import { bindingState } from './binding.js';
 import { seamProblem } from './seam.js';
+import { syncSeamProblem } from './sync.js';
 
 /** What this process can do; see {@link capabilities}. */
 export interface Capabilities {
@@ -14,6 +15,14 @@ export interface Capabilities {
   cloneVfork: boolean;
   /** Why something above is false, if anything is. */
   fallbackReason?: string;
+  /**
+   * spawnSync, execSync and execFileSync are tethered too: the death signal works and Node's
+   * `spawn_sync` binding can be rerouted. Where false, they run Node's untethered runner (or
+   * throw `ERR_TETHER_UNAVAILABLE` with `requireTether: true`).
+   */
+  sync: boolean;
+  /** Why `sync` is false, if it is. */
+  syncFallbackReason?: string;
   /**
    * This process holds CAP_KILL, so a child that switched to another `uid` still receives the
    * death signal. Without it, such children are not tethered.
@@ -63,12 +72,16 @@ export function capabilities(): Capabilities {
   const notes = [...NOTES];
   const state = bindingState();
   const seam = seamProblem();
+  const syncProblem = syncSeamProblem();
   if (state.binding === undefined || seam !== undefined) {
+    const fallbackReason = state.reason ?? seam ?? 'unknown';
     return {
       deathSignal: false,
       pidfd: false,
       cloneVfork: false,
-      fallbackReason: state.reason ?? seam ?? 'unknown',
+      fallbackReason,
+      sync: false,
+      syncFallbackReason: state.binding === undefined ? fallbackReason : (syncProblem ?? fallbackReason),
       canSignalOtherUids,
       notes,
     };
@@ -78,11 +91,14 @@ export function capabilities(): Capabilities {
     deathSignal: facts.started,
     pidfd: facts.pidfd,
     cloneVfork: facts.cloneVfork,
+    sync: facts.started && syncProblem === undefined,
     canSignalOtherUids,
     notes,
   };
+  if (syncProblem !== undefined) result.syncFallbackReason = syncProblem;
   if (!facts.started) {
     result.fallbackReason = `the spawner thread could not be started${errnoSuffix(facts.startError)}`;
+    result.syncFallbackReason ??= result.fallbackReason;
   } else if (facts.pidfdFallbackReason !== undefined) {
     result.fallbackReason = facts.pidfdFallbackReason;
   }
