@@ -383,6 +383,32 @@ const validationScenarios: SyncScenario[] = [
   },
 ];
 
+const faultScenarios: SyncScenario[] = [
+  {
+    name: 'fault: the child closes stdout early and keeps writing stderr',
+    run: spawnSync('sh', ['-c', 'echo first; exec 1>&-; sleep 0.05; echo after-close >&2']),
+  },
+  {
+    name: 'fault: the child closes stdout early and is still running at the timeout',
+    run: spawnSync('sh', ['-c', 'exec 1>&-; exec sleep 7.36'], { timeout: 150 }),
+  },
+  {
+    name: 'fault: the child never reads stdin and never exits (timeout ends it)',
+    run: spawnSync('sleep', ['7.37'], { input: Buffer.alloc(TEN_MB), timeout: 150 }),
+  },
+  {
+    name: 'fault: the child closes stdin at once while input is pending (EPIPE)',
+    run: spawnSync('sh', ['-c', 'exec 0<&-; sleep 0.05; echo done'], {
+      input: Buffer.alloc(TEN_MB),
+    }),
+  },
+  {
+    name: 'fault: execSync of a child that never reads stdin throws EPIPE',
+    run: ({ api, dir }) =>
+      outcome(() => api.execSync('exit 0', { input: Buffer.alloc(TEN_MB), stdio: 'pipe' }), dir),
+  },
+];
+
 const rootScenarios: SyncScenario[] = isRoot
   ? [
       {
@@ -401,5 +427,6 @@ export const sync: Readonly<Record<string, readonly SyncScenario[]>> = {
   execSync: execSyncScenarios,
   execFileSync: execFileSyncScenarios,
   validation: validationScenarios,
+  faults: faultScenarios,
   root: rootScenarios,
 };
