@@ -12,6 +12,12 @@ export const IMPLS = [
   { key: 'async', label: 'tethered spawnAsync', async: true, start: tethered.spawnAsync },
 ];
 
+/** The synchronous functions compared in section (7). */
+export const SYNC_IMPLS = [
+  { key: 'node', label: 'node:child_process', api: childProcess },
+  { key: 'tethered', label: 'tethered', api: tethered },
+];
+
 const live = new Set();
 
 /** Tracks `child` until it closes. */
