@@ -329,7 +329,9 @@ Napi::Value SpawnSync(const Napi::CallbackInfo& info) {
       napi_get_value_int32(env, info[14], &options.pipe_buffer_size) != napi_ok) {
     return Napi::Number::New(env, -EINVAL);
   }
-  options.timeout_ms = timeout >= 1.8e19 ? UINT64_MAX : timeout > 0 ? static_cast<uint64_t>(timeout) : 0;
+  options.timeout_ms = timeout >= 1.8e19 ? UINT64_MAX
+                       : timeout > 0     ? static_cast<uint64_t>(timeout)
+                                         : 0;
   if (EnvState* state = State(env)) request.env_id = state->env_id;
 
   SyncOutcome outcome;
@@ -442,15 +444,9 @@ Napi::Object InitModule(Napi::Env env, Napi::Object exports) {
     const char* name;
     napi_callback callback;
   } functions[] = {
-      {"init", Raw<Init>},
-      {"socketpair", Raw<SocketPair>},
-      {"closeFd", Raw<CloseFd>},
-      {"spawn", Raw<Spawn>},
-      {"spawnSync", Raw<SpawnSync>},
-      {"openPipes", Raw<OpenPipes>},
-      {"kill", Raw<Kill>},
-      {"setKeepAlive", Raw<SetKeepAlive>},
-      {"facts", Raw<Facts>},
+      {"init", Raw<Init>},   {"socketpair", Raw<SocketPair>},     {"closeFd", Raw<CloseFd>},
+      {"spawn", Raw<Spawn>}, {"spawnSync", Raw<SpawnSync>},       {"openPipes", Raw<OpenPipes>},
+      {"kill", Raw<Kill>},   {"setKeepAlive", Raw<SetKeepAlive>}, {"facts", Raw<Facts>},
   };
   // Raw calls: a Worker may be terminated while it loads the addon (see ReadString above).
   for (const auto& f : functions) {

@@ -54,7 +54,7 @@ class Runner {
     out_->has_output.assign(count, false);
     // Node starts its timeout timer before the spawn.
     const uint64_t start = NowMs();
-    deadline_ = options_.timeout_ms == 0 ? 0
+    deadline_ = options_.timeout_ms == 0                   ? 0
                 : options_.timeout_ms > UINT64_MAX - start ? UINT64_MAX
                                                            : start + options_.timeout_ms;
     timer_active_ = options_.timeout_ms > 0;

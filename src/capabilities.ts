@@ -81,7 +81,8 @@ export function capabilities(): Capabilities {
       cloneVfork: false,
       fallbackReason,
       sync: false,
-      syncFallbackReason: state.binding === undefined ? fallbackReason : (syncProblem ?? fallbackReason),
+      syncFallbackReason:
+        state.binding === undefined ? fallbackReason : (syncProblem ?? fallbackReason),
       canSignalOtherUids,
       notes,
     };

@@ -7,13 +7,13 @@ import type { ExecFileSyncFunction, ExecSyncFunction, SpawnSyncFunction } from '
 
 type AnyFunction = (...args: unknown[]) => unknown;
 
-function tetherSync<F>(nodeFunction: AnyFunction, name: string): F {
+function tetherSync(nodeFunction: AnyFunction, name: string): AnyFunction {
   const wrapped = function (this: unknown, ...args: unknown[]) {
     // execSync takes its options second, like the others: tetherRequestOf looks from index 1.
     return withSyncTether(tetherRequestOf(args), () => nodeFunction.apply(this, args));
   };
   Object.defineProperty(wrapped, 'name', { value: name });
-  return wrapped as F;
+  return wrapped;
 }
 
 /**
@@ -22,19 +22,19 @@ function tetherSync<F>(nodeFunction: AnyFunction, name: string): F {
  * and waited for on the calling thread; plus the `deathSignal` and `requireTether` options.
  * Differences from Node: none observable in the result; the child is tethered.
  */
-export const spawnSync = tetherSync<SpawnSyncFunction>(
+export const spawnSync = tetherSync(
   childProcess.spawnSync as unknown as AnyFunction,
   'spawnSync',
-);
+) as unknown as SpawnSyncFunction;
 
 /** Tethered `child_process.execSync`; see {@link spawnSync}. Throws exactly what Node throws. */
-export const execSync = tetherSync<ExecSyncFunction>(
+export const execSync = tetherSync(
   childProcess.execSync as unknown as AnyFunction,
   'execSync',
-);
+) as unknown as ExecSyncFunction;
 
 /** Tethered `child_process.execFileSync`; see {@link spawnSync}. */
-export const execFileSync = tetherSync<ExecFileSyncFunction>(
+export const execFileSync = tetherSync(
   childProcess.execFileSync as unknown as AnyFunction,
   'execFileSync',
-);
+) as unknown as ExecFileSyncFunction;

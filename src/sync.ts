@@ -22,7 +22,11 @@ interface SpawnSyncBinding {
 }
 
 type SyncSeam =
-  | { readonly binding: SpawnSyncBinding; readonly original: RawSpawn; readonly problem?: undefined }
+  | {
+      readonly binding: SpawnSyncBinding;
+      readonly original: RawSpawn;
+      readonly problem?: undefined;
+    }
   | { readonly problem: string };
 
 /** What spawn_sync.spawn returns: Node's SyncProcessRunner result object, key order included. */
@@ -67,9 +71,9 @@ function locate(): SyncSeam {
   }
   const original = binding.spawn;
   const marker = new Error('tethered spawn_sync probe');
-  let reached = false;
+  const probe = { reached: false };
   binding.spawn = () => {
-    reached = true;
+    probe.reached = true;
     throw marker;
   };
   try {
@@ -79,8 +83,10 @@ function locate(): SyncSeam {
   } finally {
     binding.spawn = original;
   }
-  if (!reached) {
-    return { problem: "node:child_process's spawnSync does not call process.binding('spawn_sync')" };
+  if (!probe.reached) {
+    return {
+      problem: "node:child_process's spawnSync does not call process.binding('spawn_sync')",
+    };
   }
   return { binding: binding as SpawnSyncBinding, original };
 }
@@ -154,6 +160,7 @@ function planOf(options: Record<string, unknown>, deathSignal: number): Plan | s
     return 'the options lack file, args or envPairs';
   }
   if (!Array.isArray(stdio)) return 'the options lack a stdio array';
+  if (cwd !== undefined && cwd !== null && typeof cwd !== 'string') return 'cwd is not a string';
   if ((uid != null && !isInt32(uid)) || (gid != null && !isInt32(gid))) {
     return 'uid or gid is not a 32-bit integer';
   }
@@ -196,7 +203,7 @@ function planOf(options: Record<string, unknown>, deathSignal: number): Plan | s
     file,
     args.map(String),
     envPairs.map(String),
-    cwd === undefined || cwd === null ? undefined : String(cwd),
+    typeof cwd === 'string' ? cwd : undefined,
     pipes,
     fds,
     inputs,

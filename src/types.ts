@@ -351,6 +351,8 @@ export interface ForkFunction {
   (modulePath: string | URL, args?: readonly string[], options?: T<ForkOptions>): ChildProcess;
 }
 
+/* eslint-disable @typescript-eslint/unified-signatures -- Node's overloads, kept as @types/node has them */
+
 /** `spawnSync` with the overloads of `node:child_process`'s, plus {@link TetherOptions}. */
 export interface SpawnSyncFunction {
   (command: string): SpawnSyncReturns<OutputBuffer>;
@@ -402,3 +404,5 @@ export interface ExecFileSyncFunction {
   ): OutputBuffer;
   (file: string, args?: readonly string[], options?: T<ExecFileSyncOptions>): string | OutputBuffer;
 }
+
+/* eslint-enable @typescript-eslint/unified-signatures */

@@ -28,7 +28,11 @@ function startParent(command: string, how: How): ChildProcess & { output: Promis
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   return Object.assign(child, {
-    output: new Promise<string>((resolve) => child.on('close', () => resolve(output))),
+    output: new Promise<string>((resolve) =>
+      child.on('close', () => {
+        resolve(output);
+      }),
+    ),
   });
 }
 

@@ -44,8 +44,12 @@ describe.concurrent('sync faults', () => {
     const original = softLimit(fixture.pid, 'Max open files');
     const { faulted, lifted } = await underLowered(
       fixture,
-      () => prlimit([], fixture.pid, '--nofile=64:'),
-      () => prlimit([], fixture.pid, `--nofile=${original}:`),
+      () => {
+        prlimit([], fixture.pid, '--nofile=64:');
+      },
+      () => {
+        prlimit([], fixture.pid, `--nofile=${original}:`);
+      },
     );
     expect(faulted.fillers).toBeGreaterThan(0);
     expect(faulted.node).toMatchObject({ pid: false, error: { code: 'EMFILE', errno: -24 } });
@@ -66,8 +70,12 @@ describe.concurrent('sync faults', () => {
     const original = softLimit(fixture.pid, 'Max processes');
     const { faulted, lifted } = await underLowered(
       fixture,
-      () => prlimit(asUser, fixture.pid, '--nproc=1:'),
-      () => prlimit(asUser, fixture.pid, `--nproc=${original}:`),
+      () => {
+        prlimit(asUser, fixture.pid, '--nproc=1:');
+      },
+      () => {
+        prlimit(asUser, fixture.pid, `--nproc=${original}:`);
+      },
     );
     expect(faulted.node).toMatchObject({ pid: false, error: { code: 'EAGAIN', errno: -11 } });
     expectSameAsNode(faulted);

@@ -37,10 +37,10 @@ let runnerCalls = 0;
 const native = bindingState().binding;
 if (native !== undefined) {
   const original = native.spawnSync.bind(native);
-  native.spawnSync = ((...args: Parameters<NativeBinding['spawnSync']>) => {
+  native.spawnSync = (...args: Parameters<NativeBinding['spawnSync']>) => {
     runnerCalls++;
     return original(...args);
-  }) as NativeBinding['spawnSync'];
+  };
 }
 
 /** Bytes (or a string) as something short and exact: hex up to 256 bytes, else length + hash. */

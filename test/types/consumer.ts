@@ -5,7 +5,16 @@
 /* eslint-disable @typescript-eslint/no-unused-vars, @typescript-eslint/no-unnecessary-type-parameters */
 import type * as childProcess from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
-import { exec, execFile, fork, spawn, spawnAsync } from 'tethered';
+import {
+  exec,
+  execFile,
+  execFileSync,
+  execSync,
+  fork,
+  spawn,
+  spawnAsync,
+  spawnSync,
+} from 'tethered';
 
 /** True exactly when A and B are the same type (not merely assignable, and not `any`). */
 type Equals<A, B> =
@@ -76,3 +85,19 @@ exec('x', (error, stdout) => {
   assertType<typeof error, childProcess.ExecException | null>(true);
   assertType<typeof stdout, string>(true);
 });
+
+// spawnSync/execSync/execFileSync stand in for Node's and keep its encoding-dependent types.
+const nodeSpawnSync: typeof childProcess.spawnSync = spawnSync;
+const nodeExecSync: typeof childProcess.execSync = execSync;
+const nodeExecFileSync: typeof childProcess.execFileSync = execFileSync;
+const text = spawnSync('x', ['y'], { encoding: 'utf8', deathSignal: 'SIGKILL' });
+assertType<typeof text.stdout, string>(true);
+const raw = spawnSync('x', { requireTether: true });
+assertType<typeof raw.stdout, ReturnType<typeof Buffer.alloc>>(true);
+const shellOut = execSync('x', { encoding: 'utf8', deathSignal: null });
+assertType<typeof shellOut, string>(true);
+const fileOut = execFileSync('x', ['y'], { deathSignal: 15 });
+assertType<typeof fileOut, ReturnType<typeof Buffer.alloc>>(true);
+// @ts-expect-error -- not a signal name
+execFileSync('x', { deathSignal: 'SIGNOPE' });
+export const syncStandIns = [nodeSpawnSync, nodeExecSync, nodeExecFileSync];
