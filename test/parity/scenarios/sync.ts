@@ -155,7 +155,7 @@ const spawnSyncScenarios: SyncScenario[] = [
   },
   {
     name: 'spawnSync: timeout while a grandchild holds stdout after the child exited',
-    run: spawnSync('sh', ['-c', 'sleep 1.37 & echo child-done'], { timeout: 200 }),
+    run: spawnSync('sh', ['-c', 'sleep 1.37 & echo child-done'], { timeout: 500 }),
   },
   {
     name: 'spawnSync: encoding utf8',
