@@ -14,9 +14,17 @@ const PDEATHSIG = fileURLToPath(new URL('./fixtures/pdeathsig.py', import.meta.u
 
 type How = 'main' | 'worker' | 'register' | 'node';
 
-const started: number[] = [];
+// Cleanup by pid, only of what is still ours: a parent that has not been reaped, a sleeper whose
+// argv still carries its unique duration (a reaped pid may already belong to another test).
+const parents: ChildProcess[] = [];
+const sleepers: { pid: number; argv: string[] }[] = [];
 afterEach(() => {
-  for (const pid of started.splice(0)) killQuietly(pid);
+  for (const parent of parents.splice(0)) {
+    if (parent.exitCode === null && parent.signalCode === null) killQuietly(parent.pid);
+  }
+  for (const { pid, argv } of sleepers.splice(0)) {
+    if (findByArgv(argv) === pid) killQuietly(pid);
+  }
 });
 
 function startParent(command: string, how: How): ChildProcess & { output: Promise<string> } {
@@ -24,7 +32,7 @@ function startParent(command: string, how: How): ChildProcess & { output: Promis
   const child = spawn(process.execPath, [...execArgv, PARENT, command, how], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
-  if (child.pid !== undefined) started.push(child.pid);
+  parents.push(child);
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   return Object.assign(child, {
@@ -64,7 +72,7 @@ describe('a tethered synchronous child dies with its parent', () => {
         await waitFor(() => (sleeper = findByArgv(['sleep', duration])) !== undefined, 10_000),
       ).toBe(true);
       if (sleeper === undefined) return;
-      started.push(sleeper);
+      sleepers.push({ pid: sleeper, argv: ['sleep', duration] });
       expect(parentPid(sleeper)).toBe(parent.pid);
       expect(isAlive(sleeper)).toBe(true);
 
@@ -82,7 +90,7 @@ describe('a tethered synchronous child dies with its parent', () => {
       await waitFor(() => (sleeper = findByArgv(['sleep', duration])) !== undefined, 10_000),
     ).toBe(true);
     if (sleeper === undefined) return;
-    started.push(sleeper);
+    sleepers.push({ pid: sleeper, argv: ['sleep', duration] });
     parent.kill('SIGKILL');
     await parent.output;
     expect(await waitForDeath(sleeper, 500)).toBe(false);
