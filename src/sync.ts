@@ -210,7 +210,7 @@ function planOf(options: Record<string, unknown>, deathSignal: number): Plan | s
     Boolean(options['detached']),
     uid == null ? undefined : uid,
     gid == null ? undefined : gid,
-    deathSignal,
+    deathSignal, // tree mode adds its flag to this request (and to SpawnRequest) next to this one
     Math.trunc(timeout),
     maxBuffer,
     killSignal | 0,
