@@ -207,7 +207,7 @@ function warnNoAddon(reason: string): void {
   if (warnedNoAddon) return;
   warnedNoAddon = true;
   process.emitWarning(
-    `${reason}. Children start WITHOUT a death signal (plain node:child_process behaviour). ` +
+    `${reason.replace(/\s*\n\s*/g, ' ')}. Children start WITHOUT a death signal (plain node:child_process behaviour). ` +
       'Fix: reinstall without --ignore-scripts, or run `npm rebuild tethered` (building needs a ' +
       'C++ compiler, make and Python); pass requireTether: true to refuse untethered children.',
     { type: 'TetheredWarning', code: 'TETHERED_NO_ADDON' },

@@ -5,19 +5,21 @@ import type {
   ChildProcessWithoutNullStreams,
   ExecException,
   ExecFileException,
-  ExecFileOptions,
-  ExecFileOptionsWithBufferEncoding,
-  ExecFileOptionsWithStringEncoding,
-  ExecOptions,
-  ExecOptionsWithBufferEncoding,
-  ExecOptionsWithStringEncoding,
-  ForkOptions,
   PromiseWithChild,
-  SpawnOptions,
-  SpawnOptionsWithoutStdio,
-  SpawnOptionsWithStdioTuple,
   StdioNull,
   StdioPipe,
+} from 'node:child_process';
+import type {
+  ExecFileOptions as ExecFileOptionsBase,
+  ExecFileOptionsWithBufferEncoding as ExecFileOptionsWithBufferEncodingBase,
+  ExecFileOptionsWithStringEncoding as ExecFileOptionsWithStringEncodingBase,
+  ExecOptions as ExecOptionsBase,
+  ExecOptionsWithBufferEncoding as ExecOptionsWithBufferEncodingBase,
+  ExecOptionsWithStringEncoding as ExecOptionsWithStringEncodingBase,
+  ForkOptions as ForkOptionsBase,
+  SpawnOptions as SpawnOptionsBase,
+  SpawnOptionsWithoutStdio as SpawnOptionsWithoutStdioBase,
+  SpawnOptionsWithStdioTuple as SpawnOptionsWithStdioTupleBase,
 } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
 
@@ -340,3 +342,34 @@ export interface ForkFunction {
   (modulePath: string | URL, options?: T<ForkOptions>): ChildProcess;
   (modulePath: string | URL, args?: readonly string[], options?: T<ForkOptions>): ChildProcess;
 }
+
+/*
+ * The option types of node:child_process, widened with TetherOptions, under the names users
+ * already import: swapping `from 'node:child_process'` for `from 'tethered'` keeps them working
+ * and lets them carry deathSignal/requireTether.
+ */
+
+/** `node:child_process`'s `SpawnOptions` plus {@link TetherOptions}. */
+export type SpawnOptions = T<SpawnOptionsBase>;
+/** `node:child_process`'s `SpawnOptionsWithoutStdio` plus {@link TetherOptions}. */
+export type SpawnOptionsWithoutStdio = T<SpawnOptionsWithoutStdioBase>;
+/** `node:child_process`'s `SpawnOptionsWithStdioTuple` plus {@link TetherOptions}. */
+export type SpawnOptionsWithStdioTuple<
+  Stdin extends StdioNull | StdioPipe,
+  Stdout extends StdioNull | StdioPipe,
+  Stderr extends StdioNull | StdioPipe,
+> = T<SpawnOptionsWithStdioTupleBase<Stdin, Stdout, Stderr>>;
+/** `node:child_process`'s `ExecOptions` plus {@link TetherOptions}. */
+export type ExecOptions = T<ExecOptionsBase>;
+/** `node:child_process`'s `ExecOptionsWithStringEncoding` plus {@link TetherOptions}. */
+export type ExecOptionsWithStringEncoding = T<ExecOptionsWithStringEncodingBase>;
+/** `node:child_process`'s `ExecOptionsWithBufferEncoding` plus {@link TetherOptions}. */
+export type ExecOptionsWithBufferEncoding = T<ExecOptionsWithBufferEncodingBase>;
+/** `node:child_process`'s `ExecFileOptions` plus {@link TetherOptions}. */
+export type ExecFileOptions = T<ExecFileOptionsBase>;
+/** `node:child_process`'s `ExecFileOptionsWithStringEncoding` plus {@link TetherOptions}. */
+export type ExecFileOptionsWithStringEncoding = T<ExecFileOptionsWithStringEncodingBase>;
+/** `node:child_process`'s `ExecFileOptionsWithBufferEncoding` plus {@link TetherOptions}. */
+export type ExecFileOptionsWithBufferEncoding = T<ExecFileOptionsWithBufferEncodingBase>;
+/** `node:child_process`'s `ForkOptions` plus {@link TetherOptions}. */
+export type ForkOptions = T<ForkOptionsBase>;

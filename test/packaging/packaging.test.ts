@@ -88,9 +88,16 @@ describe('the npm tarball', () => {
   it('has no prepare script in its package.json (npm 11 lists it as an install script to allow)', () => {
     const untar = run('tar', ['-xzOf', packed.tarball, 'package/package.json'], work, cleanEnv());
     expect(untar.status, untar.output).toBe(0);
-    const manifest = JSON.parse(untar.stdout) as { scripts: Record<string, string> };
+    const manifest = JSON.parse(untar.stdout) as {
+      scripts: Record<string, string>;
+      peerDependencies?: Record<string, string>;
+      peerDependenciesMeta?: Record<string, { optional?: boolean }>;
+    };
     expect(manifest.scripts['prepare']).toBeUndefined();
     expect(manifest.scripts['install']).toBe('node-gyp-build');
+    // The typings import @types/node; JavaScript users need not install it.
+    expect(manifest.peerDependencies?.['@types/node']).toBeDefined();
+    expect(manifest.peerDependenciesMeta?.['@types/node']?.optional).toBe(true);
     // ... while the working tree keeps it for git installs (postpack put it back).
     const source = JSON.parse(readFileSync(join(work, 'package/package.json'), 'utf8')) as {
       scripts: Record<string, string>;
