@@ -53,6 +53,8 @@ export type BindingState =
        * nothing warns about it; false when the addon should have loaded and did not.
        */
       readonly expected: boolean;
+      /** The load failed for want of fds or memory and is retried on the next call. */
+      readonly transient?: boolean;
     };
 
 let state: BindingState | undefined;
@@ -90,6 +92,7 @@ function load(): BindingState {
     return {
       reason: `the native addon did not load: ${(error as Error).message}`,
       expected: false,
+      transient: retryLoad,
     };
   }
 }

@@ -113,7 +113,11 @@ function adopt(
   const nodeHandle = child._handle;
   if (state.binding === undefined || nodeHandle === null) {
     if (requireTether) throw tetherUnavailable(state.reason ?? 'no process handle');
-    if (state.binding === undefined && !state.expected) warnNoAddon(state.reason);
+    // A transient failure (no fds or memory for the dlopen) is retried at the next spawn, and
+    // the addon is fine: reinstalling would not help, so it does not warn.
+    if (state.binding === undefined && !state.expected && state.transient !== true) {
+      warnNoAddon(state.reason);
+    }
     return;
   }
   const handle = request.reuse ?? new TetheredHandle(registryFor(state.binding), deathSignal);
