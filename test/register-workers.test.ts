@@ -74,9 +74,14 @@ describe('Workers under tethered/register', () => {
     expect(sleepers(duration)).toEqual([]);
   });
 
-  it('children of every kind of Worker die with a parent that imported tethered/register under --max-old-space-size', async () => {
+  it('children of every kind of Worker die with a parent that imported tethered/register under process-wide options', async () => {
     const duration = uniqueDuration();
-    await killParentOf(['--max-old-space-size=512'], 'import', duration);
+    // Options a Worker may not take, with and without `=`: dropped from the Workers' execArgv.
+    await killParentOf(
+      ['--max-old-space-size=512', '--title', 'tethered-test'],
+      'import',
+      duration,
+    );
     await waitFor(() => sleepers(duration).length === 0, 10_000);
     expect(sleepers(duration)).toEqual([]);
   });
