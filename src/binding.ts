@@ -67,8 +67,18 @@ export interface NativeBinding {
 }
 
 export type BindingState =
-  | { readonly binding: NativeBinding; readonly reason?: undefined }
-  | { readonly binding?: undefined; readonly reason: string };
+  | { readonly binding: NativeBinding; readonly reason?: undefined; readonly expected?: undefined }
+  | {
+      readonly binding?: undefined;
+      readonly reason: string;
+      /**
+       * The fallback is documented behaviour here (not Linux, or TETHERED_FORCE_FALLBACK=1), so
+       * nothing warns about it; false when the addon should have loaded and did not.
+       */
+      readonly expected: boolean;
+      /** The load failed for want of fds or memory and is retried on the next call. */
+      readonly transient?: boolean;
+    };
 
 let state: BindingState | undefined;
 /** The last load failed for want of a resource (fds, memory): try again on the next call. */
@@ -90,10 +100,10 @@ function isTransient(error: unknown): boolean {
 
 function load(): BindingState {
   if (process.platform !== 'linux') {
-    return { reason: `tethered needs Linux (this is ${process.platform})` };
+    return { reason: `tethered needs Linux (this is ${process.platform})`, expected: true };
   }
   if (process.env['TETHERED_FORCE_FALLBACK'] === '1') {
-    return { reason: 'TETHERED_FORCE_FALLBACK=1 disables the native addon' };
+    return { reason: 'TETHERED_FORCE_FALLBACK=1 disables the native addon', expected: true };
   }
   try {
     const require = createRequire(import.meta.url);
@@ -102,7 +112,11 @@ function load(): BindingState {
     return { binding: nodeGypBuild(fileURLToPath(new URL('..', import.meta.url))) };
   } catch (error) {
     retryLoad = isTransient(error);
-    return { reason: `the native addon did not load: ${(error as Error).message}` };
+    return {
+      reason: `the native addon did not load: ${(error as Error).message}`,
+      expected: false,
+      transient: retryLoad,
+    };
   }
 }
 

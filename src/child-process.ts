@@ -17,10 +17,10 @@ export function tetherRequestOf(args: readonly unknown[]): TetherRequest {
     const arg = args[i];
     if (typeof arg === 'object' && arg !== null && !Array.isArray(arg)) {
       const options = arg as { deathSignal?: unknown; requireTether?: unknown };
-      return { deathSignal: options.deathSignal, requireTether: options.requireTether === true };
+      return { deathSignal: options.deathSignal, requireTether: options.requireTether };
     }
   }
-  return { deathSignal: undefined, requireTether: false };
+  return { deathSignal: undefined, requireTether: undefined };
 }
 
 /**

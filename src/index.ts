@@ -2,25 +2,39 @@
 export { spawn, spawnAsync, exec, execFile, fork } from './child-process.js';
 export { spawnSync, execSync, execFileSync } from './child-process-sync.js';
 export { capabilities, type Capabilities } from './capabilities.js';
+export { getDefaults, setDefaults, type TetherDefaults } from './defaults.js';
+export { register } from './register-api.js';
 export { ChildProcess } from 'node:child_process';
+// @types/node's child_process types users import, unchanged...
 export type {
   ChildProcessByStdio,
   ChildProcessWithoutNullStreams,
   ExecException,
-  ExecFileOptions,
-  ExecOptions,
-  ExecSyncOptions,
-  ExecFileSyncOptions,
-  ForkOptions,
-  SpawnOptions,
-  SpawnOptionsWithoutStdio,
-  SpawnOptionsWithStdioTuple,
-  SpawnSyncOptions,
+  ExecFileException,
+  IOType,
+  SendHandle,
+  Serializable,
   SpawnSyncReturns,
   StdioNull,
   StdioOptions,
   StdioPipe,
 } from 'node:child_process';
+// ... and its option types, widened with deathSignal and requireTether.
+export type {
+  ExecFileOptions,
+  ExecFileOptionsWithBufferEncoding,
+  ExecFileOptionsWithStringEncoding,
+  ExecFileSyncOptions,
+  ExecOptions,
+  ExecOptionsWithBufferEncoding,
+  ExecOptionsWithStringEncoding,
+  ExecSyncOptions,
+  ForkOptions,
+  SpawnOptions,
+  SpawnOptionsWithoutStdio,
+  SpawnOptionsWithStdioTuple,
+  SpawnSyncOptions,
+} from './types.js';
 export type {
   ExecFileSyncFunction,
   ExecSyncFunction,

@@ -3,6 +3,7 @@
 import * as childProcess from 'node:child_process';
 import { constants as osConstants } from 'node:os';
 import { bindingState } from './binding.js';
+import { getDefaults } from './defaults.js';
 import { registryFor, TetheredHandle } from './handle.js';
 import { signalNumber } from './signals.js';
 
@@ -21,8 +22,8 @@ interface ChildProcessInternals {
 export interface TetherRequest {
   /** The caller's `deathSignal` option exactly as given (`undefined` if absent). */
   deathSignal: unknown;
-  /** `requireTether` option: throw instead of falling back to an untethered child. */
-  requireTether: boolean;
+  /** The caller's `requireTether` option exactly as given (`undefined` if absent). */
+  requireTether: unknown;
   /** Reuse this handle (spawnAsync's replay pass) instead of creating one. */
   reuse?: TetheredHandle | undefined;
   /** Called with the handle just installed (spawnAsync's capture pass). */
@@ -65,7 +66,10 @@ function install(): void {
       adopt(
         this,
         options,
-        request ?? { deathSignal: options['deathSignal'], requireTether: false },
+        request ?? {
+          deathSignal: options['deathSignal'],
+          requireTether: options['requireTether'],
+        },
       );
     }
     return original.call(this, options);
@@ -74,7 +78,7 @@ function install(): void {
 
 /** Runs `call` (one of Node's child_process functions) with the tether armed for its child. */
 export function withTether<T>(request: TetherRequest, call: () => T): T {
-  validateDeathSignal(request.deathSignal);
+  validateTetherRequest(request);
   install();
   const previous = pending;
   pending = request;
@@ -83,6 +87,13 @@ export function withTether<T>(request: TetherRequest, call: () => T): T {
   } finally {
     pending = previous;
   }
+}
+
+/** Throws for a bad `deathSignal` or `requireTether`, or a bad TETHERED_DEFAULTS, before anything is spawned. */
+export function validateTetherRequest(request: TetherRequest): void {
+  validateDeathSignal(request.deathSignal);
+  validateRequireTether(request.requireTether);
+  getDefaults();
 }
 
 /** Tethers every ChildProcess spawned from now on in this environment (tethered/register). */
@@ -96,11 +107,16 @@ function adopt(
   options: Record<string, unknown>,
   request: TetherRequest,
 ): void {
-  const deathSignal = resolveDeathSignal(request.deathSignal, options['detached'] === true);
+  const { deathSignal, requireTether } = resolveTether(request, options['detached'] === true);
   const state = bindingState();
   const nodeHandle = child._handle;
   if (state.binding === undefined || nodeHandle === null) {
-    if (request.requireTether) throw tetherUnavailable(state.reason ?? 'no process handle');
+    if (requireTether) throw tetherUnavailable(state.reason ?? 'no process handle');
+    // A transient failure (no fds or memory for the dlopen) is retried at the next spawn, and
+    // the addon is fine: reinstalling would not help, so it does not warn.
+    if (state.binding === undefined && !state.expected && state.transient !== true) {
+      warnNoAddon(state.reason);
+    }
     return;
   }
   const handle = request.reuse ?? new TetheredHandle(registryFor(state.binding), deathSignal);
@@ -119,9 +135,28 @@ function adopt(
   request.onHandle?.(handle);
 }
 
-/** The death signal a child gets for the caller's `deathSignal` value (throws for a bad one). */
-export function resolveDeathSignal(value: unknown, detached: boolean): number {
-  if (value === undefined) return detached ? 0 : osConstants.signals.SIGTERM;
+/** What a call asks for once the process-wide defaults fill in what it left out. */
+export function resolveTether(
+  request: TetherRequest,
+  detached: boolean,
+): { deathSignal: number; requireTether: boolean } {
+  const defaults = getDefaults();
+  return {
+    deathSignal: resolveDeathSignal(request.deathSignal, defaults.deathSignal, detached),
+    requireTether: (request.requireTether ?? defaults.requireTether) === true,
+  };
+}
+
+/**
+ * The signal for this child: the call's `deathSignal`; else none for a detached child; else the
+ * process-wide default; else SIGTERM.
+ */
+export function resolveDeathSignal(value: unknown, fallback: unknown, detached: boolean): number {
+  if (value === undefined) {
+    if (detached) return 0;
+    if (fallback === undefined) return osConstants.signals.SIGTERM;
+    return resolveDeathSignal(fallback, undefined, false);
+  }
   if (value === null) return 0;
   const signal = signalNumber(value);
   // The same error validateDeathSignal() throws for a value that is not a signal.
@@ -161,6 +196,24 @@ function killSignalError(value: unknown): Error {
   return new TypeError(`Unknown signal: ${String(value)}`);
 }
 
+/** Throws exactly what Node throws for the same value given as a boolean option. */
+export function validateRequireTether(value: unknown): void {
+  if (value === undefined || value === null || typeof value === 'boolean') return;
+  try {
+    // Node validates `detached` as a boolean before it creates the ChildProcess.
+    childProcess.spawnSync('tethered-validate-only', {
+      detached: value,
+      stdio: 'ignore',
+    } as childProcess.SpawnSyncOptions);
+  } catch (error) {
+    const e = error as Error;
+    const before = e.message;
+    e.message = before.replace('"options.detached"', '"options.requireTether"');
+    if (typeof e.stack === 'string') e.stack = e.stack.replace(before, e.message);
+    throw e;
+  }
+}
+
 function asDeathSignalError(error: Error): Error {
   const before = error.message;
   const after = before.replace('"options.killSignal"', '"options.deathSignal"');
@@ -169,6 +222,20 @@ function asDeathSignalError(error: Error): Error {
     if (typeof error.stack === 'string') error.stack = error.stack.replace(before, after);
   }
   return error;
+}
+
+let warnedNoAddon = false;
+
+/** Once per environment: this child (and every later one) starts untethered, and why. */
+function warnNoAddon(reason: string): void {
+  if (warnedNoAddon) return;
+  warnedNoAddon = true;
+  process.emitWarning(
+    `${reason.replace(/\s*\n\s*/g, ' ')}. Children start WITHOUT a death signal (plain node:child_process behaviour). ` +
+      'Fix: reinstall without --ignore-scripts, or run `npm rebuild tethered` (building needs a ' +
+      'C++ compiler, make and Python); pass requireTether: true to refuse untethered children.',
+    { type: 'TetheredWarning', code: 'TETHERED_NO_ADDON' },
+  );
 }
 
 /** The error thrown when `requireTether: true` and the tether cannot be provided. */

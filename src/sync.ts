@@ -8,9 +8,9 @@ import { bindingState, type NativeBinding } from './binding.js';
 import { PIPE_BUFFER_SIZE } from './handle.js';
 import {
   internalNodeCalls,
-  resolveDeathSignal,
+  resolveTether,
   tetherUnavailable,
-  validateDeathSignal,
+  validateTetherRequest,
   type TetherRequest,
 } from './seam.js';
 import { signalName } from './signals.js';
@@ -113,7 +113,10 @@ function install(): SyncSeam {
     if (internalNodeCalls.depth > 0 || (request === undefined && !registered)) {
       return original.call(this, options);
     }
-    const tether = request ?? { deathSignal: options['deathSignal'], requireTether: false };
+    const tether = request ?? {
+      deathSignal: options['deathSignal'],
+      requireTether: options['requireTether'],
+    };
     return runTethered(options, tether, () => original.call(this, options));
   };
   return found;
@@ -121,10 +124,10 @@ function install(): SyncSeam {
 
 /** Runs `call` (Node's spawnSync, execSync or execFileSync) with the tether armed for its child. */
 export function withSyncTether<T>(request: TetherRequest, call: () => T): T {
-  validateDeathSignal(request.deathSignal);
+  validateTetherRequest(request);
   const found = install();
   if (found.problem !== undefined) {
-    if (request.requireTether) throw tetherUnavailable(found.problem);
+    if (resolveTether(request, false).requireTether) throw tetherUnavailable(found.problem);
     return call();
   }
   const previous = pending;
@@ -239,12 +242,12 @@ function runTethered(
   request: TetherRequest,
   untethered: () => unknown,
 ): unknown {
-  const deathSignal = resolveDeathSignal(request.deathSignal, options['detached'] === true);
+  const { deathSignal, requireTether } = resolveTether(request, options['detached'] === true);
   const state = bindingState();
   const plan = state.binding === undefined ? state.reason : planOf(options, deathSignal);
   if (state.binding === undefined || typeof plan === 'string') {
     // Node's own runner, untethered (it also throws or aborts where Node does for odd options).
-    if (request.requireTether) throw tetherUnavailable(typeof plan === 'string' ? plan : 'unknown');
+    if (requireTether) throw tetherUnavailable(typeof plan === 'string' ? plan : 'unknown');
     return untethered();
   }
   return resultOf(state.binding.spawnSync(...plan));
