@@ -61,6 +61,7 @@
             "native/launch.cc",
             "native/reaper.cc",
             "native/spawner.cc",
+            "native/sync_runner.cc",
             "native/tree_launch.cc",
             "<(INTERMEDIATE_DIR)/guardian_embed.cc"
           ],

@@ -1,10 +1,11 @@
-// One bench subprocess: holds a given amount of filled Buffers, then measures sections 1-4 for
+// One bench subprocess: holds a given amount of filled Buffers, then measures sections 1-4 and 7 for
 // every implementation, alternating them run by run. Prints its results as one JSON line.
 // Usage: node bench/rates-worker.mjs '{"ballastMiB":1024,"durationMs":2000,"runs":3,...}'
-import { guardianRssKiB, IMPLS, TREE_IMPL, tetheredFacts } from './support/impls.mjs';
+import { guardianRssKiB, IMPLS, SYNC_IMPLS, TREE_IMPL, tetheredFacts } from './support/impls.mjs';
 import { concurrent, sequential } from './support/measure.mjs';
 import { fillBallast, memorySnapshot } from './support/memory.mjs';
 import { medianOfRuns } from './support/stats.mjs';
+import { SYNC_CALLS, syncSequential } from './support/sync-measure.mjs';
 
 const config = JSON.parse(process.argv[2] ?? '{}');
 const {
@@ -81,6 +82,14 @@ if (sections.includes(4)) {
     IMPLS,
     (impl) => concurrent(impl, turnsInFlight, durationMs, { tickTurns: true, ticker }),
   );
+}
+if (sections.includes(7)) {
+  for (const impl of SYNC_IMPLS) syncSequential(impl.api, 'execFileSync-true', 50); // warm up
+  for (const key of Object.keys(SYNC_CALLS)) {
+    results.sections[key] = await interleaved(key, SYNC_IMPLS, (impl) =>
+      syncSequential(impl.api, key, durationMs),
+    );
+  }
 }
 results.rss.end = memorySnapshot();
 results.ballastChunks = ballast.length; // keeps the ballast reachable until here

@@ -2,7 +2,7 @@
 // prints the tables with ratios. Each memory size runs in its own node subprocess.
 //   --quick            short smoke mode (< 60 s), small sizes; prints, never asserts timings
 //   --mem 0,1,4        ballast sizes in GiB (section 5); default 0,1,4
-//   --sections 1,2,3,4,6   which sections to run; default all
+//   --sections 1,2,3,4,6,7 which sections to run; default all (7: spawnSync/execFileSync)
 //   --duration 2000    length of one timed measurement, ms
 //   --runs 3           runs per measurement (the median is printed)
 //   --children 1000    live children held in section 6
@@ -34,7 +34,7 @@ const { values } = parseArgs({
 
 const quick = values.quick;
 const list = (text) => text.split(',').map(Number);
-const sections = values.sections ? list(values.sections) : [1, 2, 3, 4, 5, 6];
+const sections = values.sections ? list(values.sections) : [1, 2, 3, 4, 5, 6, 7];
 const memGiB = values.mem ? list(values.mem) : quick ? [0, 0.25] : [0, 1, 4];
 const config = {
   quick,
@@ -71,7 +71,7 @@ process.stderr.write(
   `bench: ${config.quick ? 'quick' : 'full'} run, memory ${config.memGiB.join('/')} GiB, ` +
     `${config.durationMs} ms x ${config.runs} runs per figure\n`,
 );
-const rateSections = sections.filter((s) => s >= 1 && s <= 4);
+const rateSections = sections.filter((s) => (s >= 1 && s <= 4) || s === 7);
 const floor = rateSections.includes(1) ? cFloor(config.durationMs, config.runs) : undefined;
 const byMemory = [];
 if (rateSections.length > 0) {

@@ -13,6 +13,7 @@
 #include "guardians.h"
 #include "napi.h"
 #include "spawner.h"
+#include "sync_runner.h"
 #include "tree_walk.h"
 
 namespace tethered {
@@ -241,6 +242,136 @@ Napi::Value Spawn(const Napi::CallbackInfo& info) {
   return Napi::Value(env, IntPair(env, request->pid, request->child_id));
 }
 
+// The bytes of an ArrayBufferView (any TypedArray, Buffer or DataView), or false.
+bool ReadBytes(napi_env env, napi_value value, const char** data, size_t* length) {
+  bool is_typed = false, is_view = false;
+  void* raw = nullptr;
+  if (napi_is_typedarray(env, value, &is_typed) == napi_ok && is_typed) {
+    napi_typedarray_type type;
+    size_t count = 0;
+    if (napi_get_typedarray_info(env, value, &type, &count, &raw, nullptr, nullptr) != napi_ok) {
+      return false;
+    }
+    size_t size = 1;
+    switch (type) {
+      case napi_int16_array:
+      case napi_uint16_array:
+        size = 2;
+        break;
+      case napi_int32_array:
+      case napi_uint32_array:
+      case napi_float32_array:
+        size = 4;
+        break;
+      case napi_float64_array:
+      case napi_bigint64_array:
+      case napi_biguint64_array:
+        size = 8;
+        break;
+      default:
+        // Float16Array (Node 24+) reports a type this header may not name: 2 bytes per element.
+        size = type > napi_biguint64_array ? 2 : 1;
+        break;
+    }
+    *length = count * size;
+  } else if (napi_is_dataview(env, value, &is_view) == napi_ok && is_view) {
+    if (napi_get_dataview_info(env, value, length, &raw, nullptr, nullptr) != napi_ok) return false;
+  } else {
+    return false;
+  }
+  *data = static_cast<const char*>(raw);
+  return true;
+}
+
+// spawnSync(file, args, envPairs, cwd, pipes, fds, inputs, detached, uid, gid, deathSignal,
+//           timeoutMs, maxBuffer, killSignal, pipeBufferSize)
+// pipes[i]: -1 when slot i is not a pipe (the child gets fds[i]; -1 ignore), else 1 readable |
+// 2 writable; inputs[i]: an ArrayBufferView for a readable pipe, or undefined.
+// Blocks until the child has exited. [error, pid, exitStatus, termSignal, ...output] (each output
+// a Buffer or null), or -errno for arguments it cannot read.
+Napi::Value SpawnSync(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 15) return Napi::Number::New(env, -EINVAL);
+  SpawnRequest request;
+  if (!ReadString(env, info[0], &request.file) || !ReadStringArray(env, info[1], &request.args) ||
+      !ReadStringArray(env, info[2], &request.env)) {
+    return Napi::Number::New(env, -EINVAL);
+  }
+  if (info[3].IsString()) {
+    if (!ReadString(env, info[3], &request.cwd)) return Napi::Number::New(env, -EINVAL);
+    request.has_cwd = !request.cwd.empty();
+  }
+  const std::vector<int> pipes = IntArray(env, info[4]);
+  const std::vector<int> fds = IntArray(env, info[5]);
+  if (pipes.size() != fds.size()) return Napi::Number::New(env, -EINVAL);
+  SyncOptions options;
+  options.stdio.resize(pipes.size());
+  for (uint32_t i = 0; i < pipes.size(); ++i) {
+    SyncStdio& slot = options.stdio[i];
+    slot.pipe = pipes[i] >= 0;
+    slot.readable = slot.pipe && (pipes[i] & 1) != 0;
+    slot.writable = slot.pipe && (pipes[i] & 2) != 0;
+    slot.fd = fds[i];
+    napi_value input;
+    if (slot.readable && napi_get_element(env, info[6], i, &input) == napi_ok) {
+      napi_valuetype type;
+      if (napi_typeof(env, input, &type) == napi_ok && type != napi_undefined &&
+          !ReadBytes(env, input, &slot.input, &slot.input_length)) {
+        return Napi::Number::New(env, -EINVAL);
+      }
+    }
+  }
+  request.detached = ReadBool(env, info[7]);
+  int32_t id = 0;
+  if (napi_get_value_int32(env, info[8], &id) == napi_ok) {
+    request.set_uid = true;
+    request.uid = static_cast<unsigned>(id);
+  }
+  if (napi_get_value_int32(env, info[9], &id) == napi_ok) {
+    request.set_gid = true;
+    request.gid = static_cast<unsigned>(id);
+  }
+  double timeout = 0;
+  if (napi_get_value_int32(env, info[10], &request.death_signal) != napi_ok ||
+      napi_get_value_double(env, info[11], &timeout) != napi_ok ||
+      napi_get_value_double(env, info[12], &options.max_buffer) != napi_ok ||
+      napi_get_value_int32(env, info[13], &options.kill_signal) != napi_ok ||
+      napi_get_value_int32(env, info[14], &options.pipe_buffer_size) != napi_ok) {
+    return Napi::Number::New(env, -EINVAL);
+  }
+  options.timeout_ms = timeout >= 1.8e19 ? UINT64_MAX
+                       : timeout > 0     ? static_cast<uint64_t>(timeout)
+                                         : 0;
+  if (EnvState* state = State(env)) request.env_id = state->env_id;
+
+  SyncOutcome outcome;
+  RunSync(&request, options, &outcome);
+
+  napi_value result = nullptr;
+  if (napi_create_array_with_length(env, 4 + outcome.output.size(), &result) != napi_ok) {
+    return env.Undefined();
+  }
+  const int64_t head[4] = {outcome.error, outcome.pid, outcome.exit_status, outcome.term_signal};
+  for (uint32_t i = 0; i < 4; ++i) {
+    napi_value number;
+    if (napi_create_int64(env, head[i], &number) == napi_ok) {
+      (void)napi_set_element(env, result, i, number);
+    }
+  }
+  for (uint32_t i = 0; i < outcome.output.size(); ++i) {
+    napi_value slot = nullptr;
+    if (outcome.has_output[i]) {
+      const std::string& bytes = outcome.output[i];
+      if (napi_create_buffer_copy(env, bytes.size(), bytes.data(), nullptr, &slot) != napi_ok) {
+        slot = nullptr;
+      }
+    }
+    if (slot == nullptr && napi_get_null(env, &slot) != napi_ok) continue;
+    (void)napi_set_element(env, result, 4 + i, slot);
+  }
+  return Napi::Value(env, result);
+}
+
 // openPipes(pipes, fds): pipes[i].open(fds[i]) for each socketpair parent end, called from here so
 // that each fd changes owner exactly once: a Pipe that took it closes it; otherwise it is closed
 // now. Done in JS, a Worker terminated between the two steps leaked the fd (or, claimed after
@@ -387,6 +518,7 @@ Napi::Object InitModule(Napi::Env env, Napi::Object exports) {
       {"socketpair", Raw<SocketPair>},
       {"closeFd", Raw<CloseFd>},
       {"spawn", Raw<Spawn>},
+      {"spawnSync", Raw<SpawnSync>},
       {"openPipes", Raw<OpenPipes>},
       {"kill", Raw<Kill>},
       {"killTree", Raw<KillTree>},

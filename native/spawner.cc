@@ -437,6 +437,11 @@ void Spawner::Launch(SpawnRequest* request) {
     return;
   }
   request->pid = pid;
+  if (request->hand_back) {
+    request->pidfd = pidfd;  // the caller waits for this child; the reaper never sees it
+    request->result = 0;
+    return;
+  }
   request->child_id = reaper_->Watch(pid, pidfd, request->env_id);
   request->result = 0;
 }

@@ -38,6 +38,9 @@ struct SpawnRequest {
   uint64_t env_id = 0;
   bool async = false;
   uint32_t async_token = 0;
+  // spawnSync: the reaper does not watch the child; its pid and pidfd go back to the caller, which
+  // waits for it and reaps it itself (sync_runner.cc). (Tree mode adds its flag next to this one.)
+  bool hand_back = false;
   bool tree = false;      // start it under a guardian (tree mode)
   int tree_grace_ms = 0;  // the guardian's grace period before SIGKILL
   bool probe = false;     // not a spawn: find out whether the guardian can run here
@@ -46,6 +49,7 @@ struct SpawnRequest {
   int result = 0;  // 0 or -errno
   pid_t pid = 0;
   uint32_t child_id = 0;
+  int pidfd = -1;  // hand_back only: the child's pidfd, owned by the caller (-1 without pidfds)
 
   std::mutex done_mu;
   std::condition_variable done_cv;

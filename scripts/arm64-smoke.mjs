@@ -33,6 +33,18 @@ function collect(tethered, command, args, options = {}) {
   });
 }
 
+/** spawnSync/execFileSync through the native sync runner: pipes, input, timeout, death signal. */
+function syncReport(tethered) {
+  const echo = tethered.spawnSync('sh', ['-c', 'cat; exit 3'], { input: 'in', encoding: 'utf8' });
+  const timeout = tethered.spawnSync('sleep', ['5'], { timeout: 200 });
+  return {
+    capability: tethered.capabilities().sync,
+    echo: { status: echo.status, stdout: echo.stdout },
+    timeout: { signal: timeout.signal, code: timeout.error?.code },
+    deathSignal: tethered.execFileSync('python3', [PDEATHSIG], { encoding: 'utf8' }).trim(),
+  };
+}
+
 const cases = {
   /** What loads, what a child sees. */
   async report(dir, tethered) {
@@ -54,6 +66,7 @@ const cases = {
       deathSignalNull: (
         await collect(tethered, 'python3', [PDEATHSIG], { deathSignal: null })
       ).stdout.trim(),
+      sync: syncReport(tethered),
     };
   },
   /** A parent for the host to SIGKILL: one tethered child, one node:child_process control. */
@@ -165,6 +178,13 @@ async function host(dir, armNode) {
   expect('PR_GET_PDEATHSIG in the child, default', report.deathSignalDefault, '15');
   expect("PR_GET_PDEATHSIG in the child, deathSignal 'SIGUSR2'", report.deathSignalUsr2, '12');
   expect('PR_GET_PDEATHSIG in the child, deathSignal null', report.deathSignalNull, '0');
+  const sync = {
+    capability: true,
+    echo: { status: 3, stdout: 'in' },
+    timeout: { signal: 'SIGTERM', code: 'ETIMEDOUT' },
+    deathSignal: '15',
+  };
+  expect('spawnSync/execFileSync: input, exit code, timeout, PR_GET_PDEATHSIG', report.sync, sync);
 
   // Exits reaped by polling pids instead of through pidfds.
   const polled = reportWith({ TETHERED_NO_PIDFD: '1' });
@@ -175,6 +195,7 @@ async function host(dir, armNode) {
   });
   expect('TETHERED_NO_PIDFD=1: spawn: exit code and stdout', polled.echo, echo);
   expect('TETHERED_NO_PIDFD=1: PR_GET_PDEATHSIG, default', polled.deathSignalDefault, '15');
+  expect('TETHERED_NO_PIDFD=1: spawnSync/execFileSync', polled.sync, sync);
 
   // The tether for real: SIGKILL the arm64 parent; its tethered child must die, the control not.
   const parent = nodeSpawn(command, [...prefix, SELF, '--case', 'parent', dir], {

@@ -36,6 +36,29 @@ export interface NativeBinding {
     treeGraceMs?: number,
   ): [pid: number, childId: number] | number;
   /**
+   * Runs one child synchronously (spawnSync): launched by the spawner thread, waited for on this
+   * thread. `pipes[i]` is -1 when slot i is not a pipe (the child gets `fds[i]`, -1 for
+   * 'ignore'), else 1 (child reads) | 2 (child writes); `inputs[i]` the bytes for a readable pipe.
+   * Returns `[error, pid, exitStatus, termSignal, ...output]`, or -errno for unreadable arguments.
+   */
+  spawnSync(
+    file: string,
+    args: string[],
+    envPairs: string[],
+    cwd: string | undefined,
+    pipes: Int32Array,
+    fds: Int32Array,
+    inputs: (ArrayBufferView | undefined)[],
+    detached: boolean,
+    uid: number | undefined,
+    gid: number | undefined,
+    deathSignal: number,
+    timeoutMs: number,
+    maxBuffer: number,
+    killSignal: number,
+    pipeBufferSize: number,
+  ): [number, number, number, number, ...(Buffer | null)[]] | number;
+  /**
    * `pipes[i].open(fds[i])` for each socketpair parent end; an fd no Pipe took is closed. Until
    * then, environment teardown closes it.
    */
@@ -55,8 +78,18 @@ export interface NativeBinding {
 }
 
 export type BindingState =
-  | { readonly binding: NativeBinding; readonly reason?: undefined }
-  | { readonly binding?: undefined; readonly reason: string };
+  | { readonly binding: NativeBinding; readonly reason?: undefined; readonly expected?: undefined }
+  | {
+      readonly binding?: undefined;
+      readonly reason: string;
+      /**
+       * The fallback is documented behaviour here (not Linux, or TETHERED_FORCE_FALLBACK=1), so
+       * nothing warns about it; false when the addon should have loaded and did not.
+       */
+      readonly expected: boolean;
+      /** The load failed for want of fds or memory and is retried on the next call. */
+      readonly transient?: boolean;
+    };
 
 let state: BindingState | undefined;
 /** The last load failed for want of a resource (fds, memory): try again on the next call. */
@@ -78,10 +111,10 @@ function isTransient(error: unknown): boolean {
 
 function load(): BindingState {
   if (process.platform !== 'linux') {
-    return { reason: `tethered needs Linux (this is ${process.platform})` };
+    return { reason: `tethered needs Linux (this is ${process.platform})`, expected: true };
   }
   if (process.env['TETHERED_FORCE_FALLBACK'] === '1') {
-    return { reason: 'TETHERED_FORCE_FALLBACK=1 disables the native addon' };
+    return { reason: 'TETHERED_FORCE_FALLBACK=1 disables the native addon', expected: true };
   }
   try {
     const require = createRequire(import.meta.url);
@@ -90,7 +123,11 @@ function load(): BindingState {
     return { binding: nodeGypBuild(fileURLToPath(new URL('..', import.meta.url))) };
   } catch (error) {
     retryLoad = isTransient(error);
-    return { reason: `the native addon did not load: ${(error as Error).message}` };
+    return {
+      reason: `the native addon did not load: ${(error as Error).message}`,
+      expected: false,
+      transient: retryLoad,
+    };
   }
 }
 

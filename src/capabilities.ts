@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { constants as osConstants } from 'node:os';
 import { bindingState } from './binding.js';
 import { seamProblem } from './seam.js';
+import { syncSeamProblem } from './sync.js';
 
 /** What this process can do; see {@link capabilities}. */
 export interface Capabilities {
@@ -14,6 +15,14 @@ export interface Capabilities {
   cloneVfork: boolean;
   /** Why something above is false, if anything is. */
   fallbackReason?: string;
+  /**
+   * spawnSync, execSync and execFileSync are tethered too: the death signal works and Node's
+   * `spawn_sync` binding can be rerouted. Where false, they run Node's untethered runner (or
+   * throw `ERR_TETHER_UNAVAILABLE` with `requireTether: true`).
+   */
+  sync: boolean;
+  /** Why `sync` is false, if it is. */
+  syncFallbackReason?: string;
   /**
    * Tree mode works here: its guardian ran (from a memfd, or the file beside the addon) and the
    * kernel has PR_SET_CHILD_SUBREAPER. Checked by running the guardian once.
@@ -70,14 +79,19 @@ export function capabilities(): Capabilities {
   const notes = [...NOTES];
   const state = bindingState();
   const seam = seamProblem();
+  const syncProblem = syncSeamProblem();
   if (state.binding === undefined || seam !== undefined) {
+    const fallbackReason = state.reason ?? seam ?? 'unknown';
     return {
       deathSignal: false,
       pidfd: false,
       cloneVfork: false,
-      fallbackReason: state.reason ?? seam ?? 'unknown',
+      fallbackReason,
+      sync: false,
+      syncFallbackReason:
+        state.binding === undefined ? fallbackReason : (syncProblem ?? fallbackReason),
       tree: false,
-      treeReason: state.reason ?? seam ?? 'unknown',
+      treeReason: fallbackReason,
       canSignalOtherUids,
       notes,
     };
@@ -88,15 +102,18 @@ export function capabilities(): Capabilities {
     deathSignal: facts.started,
     pidfd: facts.pidfd,
     cloneVfork: facts.cloneVfork,
+    sync: facts.started && syncProblem === undefined,
     tree,
     canSignalOtherUids,
     notes,
   };
+  if (syncProblem !== undefined) result.syncFallbackReason = syncProblem;
   if (!tree) {
     result.treeReason = facts.started ? treeReason : 'the spawner thread could not be started';
   }
   if (!facts.started) {
     result.fallbackReason = `the spawner thread could not be started${errnoSuffix(facts.startError)}`;
+    result.syncFallbackReason ??= result.fallbackReason;
   } else if (facts.pidfdFallbackReason !== undefined) {
     result.fallbackReason = facts.pidfdFallbackReason;
   }

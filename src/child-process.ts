@@ -12,7 +12,7 @@ import type {
 } from './types.js';
 
 /** The options object among a call's arguments, found the way Node's normalisers find it. */
-function tetherRequestOf(args: readonly unknown[]): TetherRequest {
+export function tetherRequestOf(args: readonly unknown[]): TetherRequest {
   for (let i = 1; i < args.length; i++) {
     const arg = args[i];
     if (typeof arg === 'object' && arg !== null && !Array.isArray(arg)) {
@@ -24,13 +24,13 @@ function tetherRequestOf(args: readonly unknown[]): TetherRequest {
       };
       return {
         deathSignal: options.deathSignal,
-        requireTether: options.requireTether === true,
+        requireTether: options.requireTether,
         tree: options.tree,
         treeGraceMs: options.treeGraceMs,
       };
     }
   }
-  return { deathSignal: undefined, requireTether: false };
+  return { deathSignal: undefined, requireTether: undefined };
 }
 
 /**

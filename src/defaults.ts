@@ -1,52 +1,119 @@
-// Process-wide defaults for options tethered adds. Shaped to merge with register({...}) defaults:
-// getDefaults()/setDefaults() hold the values; the environment variable seeds them at load.
+// Process-wide defaults for the options tethered adds: set by register({...}) or the
+// TETHERED_DEFAULTS environment variable, read by every tethered spawn; per-call options win.
+import { getEnvironmentData, setEnvironmentData } from 'node:worker_threads';
+import { validateDeathSignal, validateRequireTether, validateTree } from './seam.js';
 import { validateTreeGraceMs } from './tree-options.js';
+import type { TetherOptions } from './types.js';
 
-/** Defaults applied to every tethered child whose call does not set the option itself. */
-export interface TetherDefaults {
-  /**
-   * Run every tethered child in tree mode (see `tree` in {@link TetherOptions}). Children whose
-   * death signal is `null` (untethered, or `detached: true` without `deathSignal`) are left out.
-   * Default `false`, or `true` when the environment has `TETHERED_TREE=1` at load.
-   */
-  tree: boolean;
-  /** Default grace period for tree children, in milliseconds. Default 3000. */
-  treeGraceMs: number;
-}
+/** The defaults a process can set: the options tethered adds to every call. */
+export type TetherDefaults = Pick<
+  TetherOptions,
+  'deathSignal' | 'requireTether' | 'tree' | 'treeGraceMs'
+>;
 
-/** Three seconds: long enough for a graceful shutdown, short enough not to leave a hung host. */
-export const DEFAULT_TREE_GRACE_MS = 3000;
+/** The name of the environment variable read for defaults (a JSON object). */
+export const DEFAULTS_VARIABLE = 'TETHERED_DEFAULTS';
 
-const defaults: TetherDefaults = {
-  tree: process.env['TETHERED_TREE'] === '1',
-  treeGraceMs: DEFAULT_TREE_GRACE_MS,
+/** Key under which a thread's defaults are handed to the Workers it creates. */
+const ENVIRONMENT_DATA_KEY = 'tethered:defaults';
+
+/**
+ * Each default's validator: the very function that validates the per-call option, so a default
+ * is rejected exactly where a per-call value would be. Adding a default = adding a line here.
+ */
+const VALIDATORS: Readonly<Record<keyof TetherDefaults, (value: unknown) => void>> = {
+  deathSignal: validateDeathSignal,
+  requireTether: validateRequireTether,
+  tree: validateTree,
+  treeGraceMs: (value) => {
+    validateTreeGraceMs(value);
+  },
 };
 
-/** The current process-wide defaults (a copy). Not in `node:child_process`. */
-export function getDefaults(): TetherDefaults {
-  return { ...defaults };
+let current: Readonly<TetherDefaults> | undefined;
+
+function isKnownKey(key: string): key is keyof TetherDefaults {
+  return Object.hasOwn(VALIDATORS, key);
+}
+
+function invalidDefaults(message: string): TypeError {
+  const error = new TypeError(message) as TypeError & { code: string };
+  error.code = 'ERR_INVALID_ARG_VALUE';
+  return error;
+}
+
+/** Validates `input` (from `source`, named in errors) and returns a frozen copy. */
+function checked(input: unknown, source: string): Readonly<TetherDefaults> {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    throw invalidDefaults(`${source} must be an object, e.g. { "deathSignal": "SIGKILL" }`);
+  }
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(input)) {
+    if (!isKnownKey(key)) {
+      const known = Object.keys(VALIDATORS).join(', ');
+      throw invalidDefaults(`${source} has an unknown key '${key}' (known: ${known})`);
+    }
+    if (value === undefined) continue;
+    VALIDATORS[key](value);
+    out[key] = value;
+  }
+  return Object.freeze(out as TetherDefaults);
+}
+
+/** The defaults from TETHERED_DEFAULTS, or {} when it is unset or empty. */
+function fromEnvironment(): Readonly<TetherDefaults> {
+  const text = process.env[DEFAULTS_VARIABLE];
+  if (text === undefined || text.trim() === '') return Object.freeze({});
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw invalidDefaults(
+      `${DEFAULTS_VARIABLE} is not valid JSON (${(error as Error).message}): ${text}`,
+    );
+  }
+  try {
+    return checked(parsed, DEFAULTS_VARIABLE);
+  } catch (error) {
+    if (error instanceof Error && !error.message.startsWith(DEFAULTS_VARIABLE)) {
+      const before = error.message;
+      error.message = `${DEFAULTS_VARIABLE}: ${before}`;
+      if (typeof error.stack === 'string') error.stack = error.stack.replace(before, error.message);
+    }
+    throw error;
+  }
 }
 
 /**
- * Changes process-wide defaults for every later tethered spawn in this environment (each
- * environment, main thread or Worker, has its own). Not in `node:child_process`.
+ * This environment's defaults. A Worker starts with the defaults of the thread that created it;
+ * otherwise they come from TETHERED_DEFAULTS, read (and validated) on first use.
  */
-export function setDefaults(changes: Partial<TetherDefaults>): void {
-  if (changes.tree !== undefined) {
-    if (typeof changes.tree !== 'boolean')
-      throw invalidType('changes.tree', 'boolean', changes.tree);
-    defaults.tree = changes.tree;
+export function getDefaults(): Readonly<TetherDefaults> {
+  if (current === undefined) {
+    const inherited: unknown = getEnvironmentData(ENVIRONMENT_DATA_KEY);
+    current =
+      inherited === undefined ? fromEnvironment() : checked(inherited, 'inherited defaults');
+    setEnvironmentData(ENVIRONMENT_DATA_KEY, { ...current });
   }
-  if (changes.treeGraceMs !== undefined) {
-    validateTreeGraceMs(changes.treeGraceMs, 'changes.treeGraceMs');
-    defaults.treeGraceMs = changes.treeGraceMs;
-  }
+  return current;
 }
 
-function invalidType(name: string, type: string, value: unknown): TypeError {
-  const error = new TypeError(
-    `The "${name}" property must be of type ${type}. Received ${typeof value}`,
-  ) as TypeError & { code: string };
-  error.code = 'ERR_INVALID_ARG_TYPE';
-  return error;
+/**
+ * Sets the defaults of this environment and of the Workers it creates from now on, on top of the
+ * current ones (a key given as `undefined` goes back to tethered's own default). Validated
+ * exactly like the per-call options; throws without changing anything on a bad value.
+ */
+export function setDefaults(defaults: TetherDefaults): Readonly<TetherDefaults> {
+  const update = checked(defaults, 'the defaults');
+  const cleared = new Set(
+    Object.entries(defaults as Record<string, unknown>).flatMap(([key, value]) =>
+      value === undefined ? [key] : [],
+    ),
+  );
+  const merged = Object.entries({ ...getDefaults(), ...update }).filter(
+    ([key]) => !cleared.has(key),
+  );
+  current = Object.freeze(Object.fromEntries(merged) as TetherDefaults);
+  setEnvironmentData(ENVIRONMENT_DATA_KEY, { ...current });
+  return current;
 }

@@ -22,7 +22,7 @@ const OPENS_PIPES_ON_FAILURE = new Set([
 const EXIT_DELIVERY_BUDGET_MS = 4;
 
 /** libuv >= 1.51 gives both directions of a 'pipe' socketpair a 64 KiB buffer. */
-const PIPE_BUFFER_SIZE = libuvAtLeast(1, 51) ? 64 * 1024 : 0;
+export const PIPE_BUFFER_SIZE = libuvAtLeast(1, 51) ? 64 * 1024 : 0;
 
 function libuvAtLeast(major: number, minor: number): boolean {
   const [ma = 0, mi = 0] = process.versions.uv.split('.').map(Number);

@@ -1,21 +1,46 @@
 // Public surface of tethered.
 export { spawn, spawnAsync, exec, execFile, fork } from './child-process.js';
+export { spawnSync, execSync, execFileSync } from './child-process-sync.js';
 export { capabilities, type Capabilities } from './capabilities.js';
 export { killTree, type KillTreeOptions } from './kill-tree.js';
 export { getDefaults, setDefaults, type TetherDefaults } from './defaults.js';
+export { register } from './register-api.js';
 export { ChildProcess } from 'node:child_process';
+// @types/node's child_process types users import, unchanged...
 export type {
   ChildProcessByStdio,
   ChildProcessWithoutNullStreams,
   ExecException,
-  ExecFileOptions,
-  ExecOptions,
-  ForkOptions,
-  SpawnOptions,
-  SpawnOptionsWithoutStdio,
-  SpawnOptionsWithStdioTuple,
+  ExecFileException,
+  IOType,
+  SendHandle,
+  Serializable,
+  SpawnSyncReturns,
   StdioNull,
   StdioOptions,
   StdioPipe,
 } from 'node:child_process';
-export type { SpawnAsyncFunction, SpawnFunction, TetherOptions } from './types.js';
+// ... and its option types, widened with deathSignal and requireTether.
+export type {
+  ExecFileOptions,
+  ExecFileOptionsWithBufferEncoding,
+  ExecFileOptionsWithStringEncoding,
+  ExecFileSyncOptions,
+  ExecOptions,
+  ExecOptionsWithBufferEncoding,
+  ExecOptionsWithStringEncoding,
+  ExecSyncOptions,
+  ForkOptions,
+  SpawnOptions,
+  SpawnOptionsWithoutStdio,
+  SpawnOptionsWithStdioTuple,
+  SpawnSyncOptions,
+} from './types.js';
+export type {
+  ExecFileSyncFunction,
+  ExecSyncFunction,
+  SpawnAsyncFunction,
+  SpawnFunction,
+  SpawnSyncFunction,
+  TetherOptions,
+} from './types.js';

@@ -6,7 +6,7 @@ import { bindingState } from './binding.js';
 import { getDefaults } from './defaults.js';
 import { registryFor, TetheredHandle, type TreeMode } from './handle.js';
 import { signalNumber } from './signals.js';
-import { treeWithoutDeathSignal, validateTree, validateTreeGraceMs } from './tree-options.js';
+import { treeWithoutDeathSignal, validateTreeGraceMs } from './tree-options.js';
 
 type ProtoSpawn = (this: ChildProcessInternals, options: Record<string, unknown>) => number;
 
@@ -23,8 +23,8 @@ interface ChildProcessInternals {
 export interface TetherRequest {
   /** The caller's `deathSignal` option exactly as given (`undefined` if absent). */
   deathSignal: unknown;
-  /** `requireTether` option: throw instead of falling back to an untethered child. */
-  requireTether: boolean;
+  /** The caller's `requireTether` option exactly as given (`undefined` if absent). */
+  requireTether: unknown;
   /** The caller's `tree` option exactly as given. */
   tree?: unknown;
   /** The caller's `treeGraceMs` option exactly as given. */
@@ -81,7 +81,7 @@ function install(): void {
         options,
         request ?? {
           deathSignal: options['deathSignal'],
-          requireTether: false,
+          requireTether: options['requireTether'],
           tree: options['tree'],
           treeGraceMs: options['treeGraceMs'],
         },
@@ -93,10 +93,7 @@ function install(): void {
 
 /** Runs `call` (one of Node's child_process functions) with the tether armed for its child. */
 export function withTether<T>(request: TetherRequest, call: () => T): T {
-  validateDeathSignal(request.deathSignal);
-  validateTree(request.tree);
-  if (request.treeGraceMs !== undefined) validateTreeGraceMs(request.treeGraceMs);
-  if (request.tree === true && request.deathSignal === null) throw treeWithoutDeathSignal();
+  validateTetherRequest(request);
   install();
   const previous = pending;
   pending = request;
@@ -105,6 +102,16 @@ export function withTether<T>(request: TetherRequest, call: () => T): T {
   } finally {
     pending = previous;
   }
+}
+
+/** Throws for a bad `deathSignal`, `requireTether`, `tree` or `treeGraceMs`, or a bad TETHERED_DEFAULTS, before anything is spawned. */
+export function validateTetherRequest(request: TetherRequest): void {
+  validateDeathSignal(request.deathSignal);
+  validateRequireTether(request.requireTether);
+  validateTree(request.tree);
+  if (request.treeGraceMs !== undefined) validateTreeGraceMs(request.treeGraceMs);
+  if (request.tree === true && request.deathSignal === null) throw treeWithoutDeathSignal();
+  getDefaults();
 }
 
 /** Tethers every ChildProcess spawned from now on in this environment (tethered/register). */
@@ -118,34 +125,30 @@ function adopt(
   options: Record<string, unknown>,
   request: TetherRequest,
 ): void {
-  // An explicit tree: true tethers the tree even when detached: true would default to untethered.
-  const explicitTree = request.tree === true;
-  let deathSignal = resolveDeathSignal(
-    request.deathSignal,
-    options['detached'] === true && !explicitTree,
-  );
+  const resolved = resolveTether(request, options['detached'] === true);
+  const { requireTether } = resolved;
+  let { deathSignal } = resolved;
   const state = bindingState();
   const nodeHandle = child._handle;
   if (state.binding === undefined || nodeHandle === null) {
-    if (request.requireTether) throw tetherUnavailable(state.reason ?? 'no process handle');
+    if (requireTether) throw tetherUnavailable(state.reason ?? 'no process handle');
+    // A transient failure (no fds or memory for the dlopen) is retried at the next spawn, and
+    // the addon is fine: reinstalling would not help, so it does not warn.
+    if (state.binding === undefined && !state.expected && state.transient !== true) {
+      warnNoAddon(state.reason);
+    }
     return;
   }
   let tree: TreeMode | undefined;
-  if (request.reuse === undefined) {
-    const defaults = getDefaults();
-    // The process-wide default covers tethered children only: a detached daemon stays one.
-    const wanted = request.tree === undefined ? defaults.tree && deathSignal !== 0 : explicitTree;
-    if (wanted) {
-      const [ok, reason] = state.binding.treeSupport();
-      if (ok) {
-        if (deathSignal === 0) deathSignal = osConstants.signals.SIGTERM;
-        const grace = request.treeGraceMs ?? defaults.treeGraceMs;
-        tree = { graceMs: grace as number };
-      } else if (request.requireTether) {
-        throw tetherUnavailable(`tree mode is unavailable: ${reason}`);
-      }
-      // Otherwise the child is still tethered itself; only its descendants are not covered.
+  if (request.reuse === undefined && resolved.tree) {
+    const [ok, reason] = state.binding.treeSupport();
+    if (ok) {
+      if (deathSignal === 0) deathSignal = osConstants.signals.SIGTERM;
+      tree = { graceMs: resolved.treeGraceMs };
+    } else if (requireTether) {
+      throw tetherUnavailable(`tree mode is unavailable: ${reason}`);
     }
+    // Otherwise the child is still tethered itself; only its descendants are not covered.
   }
   const handle = request.reuse ?? new TetheredHandle(registryFor(state.binding), deathSignal, tree);
   // Move over what Node's constructor put on its handle: onexit and the owner symbol. Node's
@@ -164,8 +167,48 @@ function adopt(
   request.onHandle?.(handle);
 }
 
-function resolveDeathSignal(value: unknown, detached: boolean): number {
-  if (value === undefined) return detached ? 0 : osConstants.signals.SIGTERM;
+/**
+ * What a call asks for once the process-wide defaults fill in what it left out. Tree mode: the
+ * call's `tree`; else the default, for tethered children only (a detached daemon stays one). An
+ * explicit `tree: true` tethers the tree even when `detached: true` would leave it untethered.
+ */
+export function resolveTether(
+  request: TetherRequest,
+  detached: boolean,
+): { deathSignal: number; requireTether: boolean; tree: boolean; treeGraceMs: number } {
+  const defaults = getDefaults();
+  const explicitTree = request.tree === true;
+  const deathSignal = resolveDeathSignal(
+    request.deathSignal,
+    defaults.deathSignal,
+    detached && !explicitTree,
+  );
+  const tree =
+    request.tree === undefined || request.tree === null
+      ? defaults.tree === true && deathSignal !== 0
+      : explicitTree;
+  const grace = request.treeGraceMs ?? defaults.treeGraceMs ?? DEFAULT_TREE_GRACE_MS;
+  return {
+    deathSignal,
+    requireTether: (request.requireTether ?? defaults.requireTether) === true,
+    tree,
+    treeGraceMs: grace as number,
+  };
+}
+
+/** Three seconds: long enough for a graceful shutdown, short enough not to leave a hung host. */
+export const DEFAULT_TREE_GRACE_MS = 3000;
+
+/**
+ * The signal for this child: the call's `deathSignal`; else none for a detached child; else the
+ * process-wide default; else SIGTERM.
+ */
+export function resolveDeathSignal(value: unknown, fallback: unknown, detached: boolean): number {
+  if (value === undefined) {
+    if (detached) return 0;
+    if (fallback === undefined) return osConstants.signals.SIGTERM;
+    return resolveDeathSignal(fallback, undefined, false);
+  }
   if (value === null) return 0;
   const signal = signalNumber(value);
   // The same error validateDeathSignal() throws for a value that is not a signal.
@@ -182,8 +225,15 @@ export function validateDeathSignal(value: unknown): void {
   if (signalNumber(value) === undefined) throw asDeathSignalError(killSignalError(value));
 }
 
+/**
+ * Calls of Node's child_process functions made by tethered itself, in progress: the synchronous
+ * seam (sync.ts) passes them straight to Node, even under tethered/register.
+ */
+export const internalNodeCalls = { depth: 0 };
+
 /** The error Node's own validation throws for `killSignal: value` (nothing is spawned). */
 function killSignalError(value: unknown): Error {
+  internalNodeCalls.depth++;
   try {
     // Node validates killSignal before it creates the ChildProcess.
     childProcess.spawnSync('tethered-validate-only', {
@@ -192,8 +242,37 @@ function killSignalError(value: unknown): Error {
     });
   } catch (error) {
     return error as Error;
+  } finally {
+    internalNodeCalls.depth--;
   }
   return new TypeError(`Unknown signal: ${String(value)}`);
+}
+
+/** Throws exactly what Node throws for the same value given as a boolean option. */
+export function validateRequireTether(value: unknown): void {
+  validateBooleanOption(value, 'requireTether');
+}
+
+/** `tree` is validated as Node validates a boolean option. */
+export function validateTree(value: unknown): void {
+  validateBooleanOption(value, 'tree');
+}
+
+function validateBooleanOption(value: unknown, name: string): void {
+  if (value === undefined || value === null || typeof value === 'boolean') return;
+  try {
+    // Node validates `detached` as a boolean before it creates the ChildProcess.
+    childProcess.spawnSync('tethered-validate-only', {
+      detached: value,
+      stdio: 'ignore',
+    } as childProcess.SpawnSyncOptions);
+  } catch (error) {
+    const e = error as Error;
+    const before = e.message;
+    e.message = before.replace('"options.detached"', `"options.${name}"`);
+    if (typeof e.stack === 'string') e.stack = e.stack.replace(before, e.message);
+    throw e;
+  }
 }
 
 function asDeathSignalError(error: Error): Error {
@@ -204,6 +283,20 @@ function asDeathSignalError(error: Error): Error {
     if (typeof error.stack === 'string') error.stack = error.stack.replace(before, after);
   }
   return error;
+}
+
+let warnedNoAddon = false;
+
+/** Once per environment: this child (and every later one) starts untethered, and why. */
+function warnNoAddon(reason: string): void {
+  if (warnedNoAddon) return;
+  warnedNoAddon = true;
+  process.emitWarning(
+    `${reason.replace(/\s*\n\s*/g, ' ')}. Children start WITHOUT a death signal (plain node:child_process behaviour). ` +
+      'Fix: reinstall without --ignore-scripts, or run `npm rebuild tethered` (building needs a ' +
+      'C++ compiler, make and Python); pass requireTether: true to refuse untethered children.',
+    { type: 'TetheredWarning', code: 'TETHERED_NO_ADDON' },
+  );
 }
 
 /** The error thrown when `requireTether: true` and the tether cannot be provided. */

@@ -18,16 +18,6 @@ export function validateTreeGraceMs(value: unknown, name = 'options.treeGraceMs'
   }
 }
 
-/** Node's ERR_INVALID_ARG_TYPE for a `tree` option that is not a boolean. */
-export function validateTree(value: unknown): void {
-  if (value === undefined || typeof value === 'boolean') return;
-  const error = new TypeError(
-    `The "options.tree" property must be of type boolean. Received ${typeof value}`,
-  ) as TypeError & { code: string };
-  error.code = 'ERR_INVALID_ARG_TYPE';
-  throw error;
-}
-
 /** `tree: true` with `deathSignal: null` asks for two opposite things. */
 export function treeWithoutDeathSignal(): TypeError {
   const error = new TypeError(

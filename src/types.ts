@@ -5,19 +5,31 @@ import type {
   ChildProcessWithoutNullStreams,
   ExecException,
   ExecFileException,
-  ExecFileOptions,
-  ExecFileOptionsWithBufferEncoding,
-  ExecFileOptionsWithStringEncoding,
-  ExecOptions,
-  ExecOptionsWithBufferEncoding,
-  ExecOptionsWithStringEncoding,
-  ForkOptions,
   PromiseWithChild,
-  SpawnOptions,
-  SpawnOptionsWithoutStdio,
-  SpawnOptionsWithStdioTuple,
+  SpawnSyncReturns,
   StdioNull,
   StdioPipe,
+} from 'node:child_process';
+import type {
+  ExecFileOptions as ExecFileOptionsBase,
+  ExecFileOptionsWithBufferEncoding as ExecFileOptionsWithBufferEncodingBase,
+  ExecFileOptionsWithStringEncoding as ExecFileOptionsWithStringEncodingBase,
+  ExecFileSyncOptions as ExecFileSyncOptionsBase,
+  ExecFileSyncOptionsWithBufferEncoding,
+  ExecFileSyncOptionsWithStringEncoding,
+  ExecOptions as ExecOptionsBase,
+  ExecOptionsWithBufferEncoding as ExecOptionsWithBufferEncodingBase,
+  ExecOptionsWithStringEncoding as ExecOptionsWithStringEncodingBase,
+  ExecSyncOptions as ExecSyncOptionsBase,
+  ExecSyncOptionsWithBufferEncoding,
+  ExecSyncOptionsWithStringEncoding,
+  ForkOptions as ForkOptionsBase,
+  SpawnOptions as SpawnOptionsBase,
+  SpawnOptionsWithoutStdio as SpawnOptionsWithoutStdioBase,
+  SpawnOptionsWithStdioTuple as SpawnOptionsWithStdioTupleBase,
+  SpawnSyncOptions as SpawnSyncOptionsBase,
+  SpawnSyncOptionsWithBufferEncoding,
+  SpawnSyncOptionsWithStringEncoding,
 } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
 
@@ -356,3 +368,96 @@ export interface ForkFunction {
   (modulePath: string | URL, options?: T<ForkOptions>): ChildProcess;
   (modulePath: string | URL, args?: readonly string[], options?: T<ForkOptions>): ChildProcess;
 }
+
+/* eslint-disable @typescript-eslint/unified-signatures -- Node's overloads, kept as @types/node has them */
+
+/** `spawnSync` with the overloads of `node:child_process`'s, plus {@link TetherOptions}. */
+export interface SpawnSyncFunction {
+  (command: string): SpawnSyncReturns<OutputBuffer>;
+  (command: string, options: T<SpawnSyncOptionsWithStringEncoding>): SpawnSyncReturns<string>;
+  (command: string, options: T<SpawnSyncOptionsWithBufferEncoding>): SpawnSyncReturns<OutputBuffer>;
+  (command: string, options?: T<SpawnSyncOptions>): SpawnSyncReturns<string | OutputBuffer>;
+  (command: string, args: readonly string[]): SpawnSyncReturns<OutputBuffer>;
+  (
+    command: string,
+    args: readonly string[],
+    options: T<SpawnSyncOptionsWithStringEncoding>,
+  ): SpawnSyncReturns<string>;
+  (
+    command: string,
+    args: readonly string[],
+    options: T<SpawnSyncOptionsWithBufferEncoding>,
+  ): SpawnSyncReturns<OutputBuffer>;
+  (
+    command: string,
+    args?: readonly string[],
+    options?: T<SpawnSyncOptions>,
+  ): SpawnSyncReturns<string | OutputBuffer>;
+}
+
+/** `execSync` with the overloads of `node:child_process`'s, plus {@link TetherOptions}. */
+export interface ExecSyncFunction {
+  (command: string): OutputBuffer;
+  (command: string, options: T<ExecSyncOptionsWithStringEncoding>): string;
+  (command: string, options: T<ExecSyncOptionsWithBufferEncoding>): OutputBuffer;
+  (command: string, options?: T<ExecSyncOptions>): string | OutputBuffer;
+}
+
+/** `execFileSync` with the overloads of `node:child_process`'s, plus {@link TetherOptions}. */
+export interface ExecFileSyncFunction {
+  (file: string): OutputBuffer;
+  (file: string, options: T<ExecFileSyncOptionsWithStringEncoding>): string;
+  (file: string, options: T<ExecFileSyncOptionsWithBufferEncoding>): OutputBuffer;
+  (file: string, options?: T<ExecFileSyncOptions>): string | OutputBuffer;
+  (file: string, args: readonly string[]): OutputBuffer;
+  (
+    file: string,
+    args: readonly string[],
+    options: T<ExecFileSyncOptionsWithStringEncoding>,
+  ): string;
+  (
+    file: string,
+    args: readonly string[],
+    options: T<ExecFileSyncOptionsWithBufferEncoding>,
+  ): OutputBuffer;
+  (file: string, args?: readonly string[], options?: T<ExecFileSyncOptions>): string | OutputBuffer;
+}
+
+/* eslint-enable @typescript-eslint/unified-signatures */
+
+/*
+ * The option types of node:child_process, widened with TetherOptions, under the names users
+ * already import: swapping `from 'node:child_process'` for `from 'tethered'` keeps them working
+ * and lets them carry deathSignal/requireTether.
+ */
+
+/** `node:child_process`'s `SpawnOptions` plus {@link TetherOptions}. */
+export type SpawnOptions = T<SpawnOptionsBase>;
+/** `node:child_process`'s `SpawnOptionsWithoutStdio` plus {@link TetherOptions}. */
+export type SpawnOptionsWithoutStdio = T<SpawnOptionsWithoutStdioBase>;
+/** `node:child_process`'s `SpawnOptionsWithStdioTuple` plus {@link TetherOptions}. */
+export type SpawnOptionsWithStdioTuple<
+  Stdin extends StdioNull | StdioPipe,
+  Stdout extends StdioNull | StdioPipe,
+  Stderr extends StdioNull | StdioPipe,
+> = T<SpawnOptionsWithStdioTupleBase<Stdin, Stdout, Stderr>>;
+/** `node:child_process`'s `ExecOptions` plus {@link TetherOptions}. */
+export type ExecOptions = T<ExecOptionsBase>;
+/** `node:child_process`'s `ExecOptionsWithStringEncoding` plus {@link TetherOptions}. */
+export type ExecOptionsWithStringEncoding = T<ExecOptionsWithStringEncodingBase>;
+/** `node:child_process`'s `ExecOptionsWithBufferEncoding` plus {@link TetherOptions}. */
+export type ExecOptionsWithBufferEncoding = T<ExecOptionsWithBufferEncodingBase>;
+/** `node:child_process`'s `ExecFileOptions` plus {@link TetherOptions}. */
+export type ExecFileOptions = T<ExecFileOptionsBase>;
+/** `node:child_process`'s `ExecFileOptionsWithStringEncoding` plus {@link TetherOptions}. */
+export type ExecFileOptionsWithStringEncoding = T<ExecFileOptionsWithStringEncodingBase>;
+/** `node:child_process`'s `ExecFileOptionsWithBufferEncoding` plus {@link TetherOptions}. */
+export type ExecFileOptionsWithBufferEncoding = T<ExecFileOptionsWithBufferEncodingBase>;
+/** `node:child_process`'s `ForkOptions` plus {@link TetherOptions}. */
+export type ForkOptions = T<ForkOptionsBase>;
+/** `node:child_process`'s `SpawnSyncOptions` plus {@link TetherOptions}. */
+export type SpawnSyncOptions = T<SpawnSyncOptionsBase>;
+/** `node:child_process`'s `ExecSyncOptions` plus {@link TetherOptions}. */
+export type ExecSyncOptions = T<ExecSyncOptionsBase>;
+/** `node:child_process`'s `ExecFileSyncOptions` plus {@link TetherOptions}. */
+export type ExecFileSyncOptions = T<ExecFileSyncOptionsBase>;

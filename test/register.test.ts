@@ -142,7 +142,7 @@ describe('tethered/register', () => {
     expect(second).toBe('9');
   });
 
-  it('leaves spawnSync, execSync and execFileSync untethered', async () => {
+  it('tethers spawnSync, execSync and execFileSync (ESM named imports)', async () => {
     const result = await runNode(
       [...ESM, '--import', 'tethered/register'],
       `import { spawnSync, execSync, execFileSync } from 'node:child_process';
@@ -153,7 +153,11 @@ describe('tethered/register', () => {
        }));`,
     );
     expect(result.stderr).toBe('');
-    expect(JSON.parse(result.stdout)).toEqual({ spawnSync: '0', execSync: '0', execFileSync: '0' });
+    expect(JSON.parse(result.stdout)).toEqual({
+      spawnSync: '15',
+      execSync: '15',
+      execFileSync: '15',
+    });
   });
 
   it('kills the children of a registered process that is SIGKILLed', async () => {

@@ -34,6 +34,12 @@ export async function guardianRssKiB() {
   return rss;
 }
 
+/** The synchronous functions compared in section (7). */
+export const SYNC_IMPLS = [
+  { key: 'node', label: 'node:child_process', api: childProcess },
+  { key: 'tethered', label: 'tethered', api: tethered },
+];
+
 const live = new Set();
 
 /** Tracks `child` until it closes. */

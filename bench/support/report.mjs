@@ -1,5 +1,6 @@
 // Turns the raw results of a bench run into the printed report: one table per section, ratios
 // against node:child_process from the same run, then every goal of issue 5 with its verdict.
+import { SYNC_CALLS } from './sync-measure.mjs';
 import { micros, num, ratio, table } from './table.mjs';
 
 const DISTURBED = 0.3; // cores used by other processes above which a figure is flagged
@@ -212,6 +213,25 @@ function turnsTable(byMemory) {
   );
 }
 
+function syncTable(byMemory) {
+  const rows = [];
+  for (const m of byMemory) {
+    for (const [key, { label }] of Object.entries(SYNC_CALLS)) {
+      const s = m.sections[key];
+      if (s === undefined) continue;
+      rows.push([
+        memLabel(m),
+        label,
+        num(s.node.rate),
+        num(s.tethered.rate),
+        ratio(s.tethered.rate, s.node.rate),
+        others(s.node, s.tethered),
+      ]);
+    }
+  }
+  return table(['ballast', 'call', 'node /s', 'tethered /s', 'ratio', 'others'], rows);
+}
+
 function holdTable(hold) {
   const rows = [];
   for (const [stdio, byImpl] of Object.entries(hold.results)) {
@@ -402,10 +422,15 @@ export function render(results) {
       );
     }
   }
+  if (byMemory.some((m) => Object.keys(SYNC_CALLS).some((key) => m.sections[key]))) {
+    parts.push(
+      `(7) synchronous calls back to back (the JS thread blocks in both), calls/s\n${syncTable(byMemory)}`,
+    );
+  }
   if (byMemory.some((m) => m.sections['sequential-ignore']?.tree)) {
     const rss = byMemory.map((m) => m.guardianRssKiB).filter((x) => x !== undefined);
     parts.push(
-      `(7) tree mode (tree: true: a guardian per child), same runs as (1); one live guardian's RSS: ` +
+      `(8) tree mode (tree: true: a guardian per child), same runs as (1); one live guardian's RSS: ` +
         `${rss.map((x) => `${x} KiB`).join(' / ')}\n${treeTable(byMemory)}`,
     );
   }

@@ -28,10 +28,10 @@ function runEveryday(library: string, registered: boolean): Promise<Report> {
   });
 }
 
-/** The death signal each child should report: SIGTERM (15) when tethered; sync APIs never are. */
+/** The death signal each child should report: SIGTERM (15) when tethered, sync APIs included. */
 function expected(report: Report, tethered: boolean): Record<string, string> {
   return Object.fromEntries(
-    Object.keys(report.deathSignals).map((key) => [key, tethered && key !== 'sync' ? '15' : '0']),
+    Object.keys(report.deathSignals).map((key) => [key, tethered ? '15' : '0']),
   );
 }
 

@@ -12,12 +12,16 @@ interface Report {
     pidfd: boolean;
     cloneVfork: boolean;
     fallbackReason?: string;
+    sync: boolean;
+    syncFallbackReason?: string;
     canSignalOtherUids: boolean;
     notes: string[];
   };
   capEff: string;
   /** What a tethered child reported as its PR_GET_PDEATHSIG, or why it could not be spawned. */
   child: { pdeathsig: number } | { error: string };
+  /** The same for a child of spawnSync. */
+  syncChild: { pdeathsig: number } | { error: string };
 }
 
 const CAP_KILL = 5n;
@@ -54,12 +58,14 @@ describe.concurrent('capabilities()', () => {
       cloneVfork: true,
       tree: true,
       ...(KERNEL_HAS_PIDFD ? {} : { fallbackReason: 'pidfd_open is not available (Linux < 5.3)' }),
+      sync: true,
       canSignalOtherUids: (BigInt(`0x${report.capEff}`) & (1n << CAP_KILL)) !== 0n,
       notes: expect.arrayContaining([
         expect.stringMatching(/set-user-ID.*file-capability/),
       ]) as unknown,
     });
     expect(report.child).toEqual({ pdeathsig: SIGTERM });
+    expect(report.syncChild).toEqual({ pdeathsig: SIGTERM });
   });
 
   it('TETHERED_NO_PIDFD=1: still tethered, exits polled by pid, and says why', async ({
@@ -75,8 +81,10 @@ describe.concurrent('capabilities()', () => {
       pidfd: false,
       cloneVfork: true,
       fallbackReason: 'TETHERED_NO_PIDFD=1 forces polling by pid',
+      sync: true,
     });
     expect(report.child).toEqual({ pdeathsig: SIGTERM });
+    expect(report.syncChild).toEqual({ pdeathsig: SIGTERM });
   });
 
   it('TETHERED_FORCE_FALLBACK=1: not tethered, says why, and the child indeed has no death signal', async ({
@@ -92,8 +100,11 @@ describe.concurrent('capabilities()', () => {
       pidfd: false,
       cloneVfork: false,
       fallbackReason: 'TETHERED_FORCE_FALLBACK=1 disables the native addon',
+      sync: false,
+      syncFallbackReason: 'TETHERED_FORCE_FALLBACK=1 disables the native addon',
     });
     expect(report.child).toEqual({ pdeathsig: 0 });
+    expect(report.syncChild).toEqual({ pdeathsig: 0 });
   });
 
   it('TETHERED_TEST_FAIL_THREAD_START=1: not tethered, names the errno, and spawns fail with it', async ({
@@ -112,8 +123,11 @@ describe.concurrent('capabilities()', () => {
       pidfd: false,
       cloneVfork: false,
       fallbackReason: 'the spawner thread could not be started (EAGAIN)',
+      sync: false,
+      syncFallbackReason: 'the spawner thread could not be started (EAGAIN)',
     });
     expect(report.child).toEqual({ error: 'EAGAIN' });
+    expect(report.syncChild).toEqual({ error: 'EAGAIN' });
   });
 
   it('canSignalOtherUids is false without CAP_KILL (uid 65534)', async ({ onTestFinished }) => {

@@ -4,10 +4,9 @@
 // Node's own ChildProcess over a handle that returns the errno), the process keeps running, and
 // spawns succeed once the limit is lifted or the knob unset. Each fault runs in its own fixture
 // process (test/fixtures/lifecycle/faults.mjs).
-import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { isRoot, NOBODY, stageForNobody } from './as-nobody.js';
+import { prlimit, softLimit } from './limits.js';
 import { runFixture, type FixtureRun } from './run-fixture.js';
 
 const NO_PIDFD = process.env['TETHERED_NO_PIDFD'] === '1';
@@ -63,22 +62,6 @@ const ALL_SPAWNED = {
 function attemptsOf(report: Attempts): Attempts {
   const { tetheredPipes, tetheredIgnore, tetheredAsync, node } = report;
   return { tetheredPipes, tetheredIgnore, tetheredAsync, node };
-}
-
-/** The soft limit named `label` in /proc/<pid>/limits ('unlimited' stays a string). */
-function softLimit(pid: number, label: string): string {
-  const line = readFileSync(`/proc/${pid}/limits`, 'utf8')
-    .split('\n')
-    .find((l) => l.startsWith(label));
-  const soft = line?.slice(label.length).trim().split(/\s+/)[0];
-  if (soft === undefined) throw new Error(`no "${label}" in /proc/${pid}/limits`);
-  return soft;
-}
-
-/** Runs prlimit on `pid` (as `asUser`, which must be the fixture's own uid unless privileged). */
-function prlimit(asUser: string[], pid: number, setting: string): void {
-  const [file, ...args] = [...asUser, 'prlimit', '--pid', String(pid), setting];
-  execFileSync(file, args, { stdio: ['ignore', 'ignore', 'pipe'] });
 }
 
 /** The lower -> try -> lift -> try protocol of faults.mjs for the limits faults. */

@@ -43,12 +43,12 @@ function zombies(pids: number[]): number[] {
 }
 
 describe.concurrent('children of Workers', () => {
-  it('57 Workers each spawn `sleep 20` and exit: 12 s later all 57 children live, and once they finish none is left a zombie', async ({
+  it('57 Workers each spawn `sleep 40` and exit: 12 s later all 57 children live, and once they end none is left a zombie', async ({
     onTestFinished,
   }) => {
     const started = trackPids(onTestFinished);
     const workers = Array.from({ length: 57 }, () =>
-      startWorker({ mode: 'natural', children: [{ command: 'sleep', args: ['20'] }] }),
+      startWorker({ mode: 'natural', children: [{ command: 'sleep', args: ['40'] }] }),
     );
     const exits = workers.map(async (worker) => (await once(worker, 'exit'))[0] as number);
     const pids = await Promise.all(
@@ -66,7 +66,10 @@ describe.concurrent('children of Workers', () => {
     expect(pids.filter((pid) => !isAlive(pid))).toEqual([]);
     expect(someDied).toBe(false);
 
-    // They finish on their own; the reaper (not any Worker) reaps them.
+    // The sleep outlasts a loaded machine's slow Worker start-up by far, so end them here (they are
+    // alive, unreaped children of this process: their pids cannot have been reused); the reaper
+    // (not any Worker) reaps them.
+    for (const pid of pids) process.kill(pid, 'SIGTERM');
     expect(await waitFor(() => pids.every((pid) => !isAlive(pid)), 20_000, 100)).toBe(true);
     await waitFor(() => allReaped(pids), 5000);
     expect(zombies(pids)).toEqual([]);

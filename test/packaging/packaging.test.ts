@@ -1,6 +1,6 @@
 // The npm tarball, installed as a user would: prebuild, no compiler, ESM/CJS/register consumers,
 // and the forced fallback.
-import { cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -28,7 +28,11 @@ let install: Run;
 let consumer = '';
 
 /** A fresh consumer project; `npm install --offline` of the tarballs with only node/npm/sh. */
-function installConsumer(name: string, extraEnv: Record<string, string> = {}): [string, Run] {
+function installConsumer(
+  name: string,
+  extraEnv: Record<string, string> = {},
+  extraArgs: string[] = [],
+): [string, Run] {
   const dir = join(work, name);
   cpSync(fixtures, dir, { recursive: true });
   writeFileSync(join(dir, 'package.json'), `${JSON.stringify({ name, private: true })}\n`);
@@ -39,15 +43,28 @@ function installConsumer(name: string, extraEnv: Record<string, string> = {}): [
     npm_config_cache: join(work, `${name}-npm-cache`),
     ...extraEnv,
   };
-  const args = ['install', '--offline', '--no-audit', '--no-fund', packed.tarball, ...dependencies];
+  const args = [
+    'install',
+    '--offline',
+    '--no-audit',
+    '--no-fund',
+    ...extraArgs,
+    packed.tarball,
+    ...dependencies,
+  ];
   return [dir, run('npm', args, dir, env)];
 }
 
-/** Runs a consumer fixture and parses the JSON line it prints. */
-function runFixture(file: string, env: Record<string, string> = {}): Record<string, unknown> {
-  const result = run(process.execPath, [file, pdeathsig], consumer, cleanEnv(env));
+/** Runs a consumer fixture and parses the JSON line it prints; `stderr` gets what it printed there. */
+function runFixture(
+  file: string,
+  env: Record<string, string> = {},
+  dir = consumer,
+): Record<string, unknown> {
+  const result = run(process.execPath, [file, pdeathsig], dir, cleanEnv(env));
   expect(result.status, `${file} failed:\n${result.output}`).toBe(0);
-  return JSON.parse(result.stdout) as Record<string, unknown>;
+  const report = JSON.parse(result.stdout) as Record<string, unknown>;
+  return { ...report, stderr: result.output.slice(result.stdout.length) };
 }
 
 beforeAll(() => {
@@ -68,6 +85,26 @@ afterAll(() => {
 });
 
 describe('the npm tarball', () => {
+  it('has no prepare script in its package.json (npm 11 lists it as an install script to allow)', () => {
+    const untar = run('tar', ['-xzOf', packed.tarball, 'package/package.json'], work, cleanEnv());
+    expect(untar.status, untar.output).toBe(0);
+    const manifest = JSON.parse(untar.stdout) as {
+      scripts: Record<string, string>;
+      peerDependencies?: Record<string, string>;
+      peerDependenciesMeta?: Record<string, { optional?: boolean }>;
+    };
+    expect(manifest.scripts['prepare']).toBeUndefined();
+    expect(manifest.scripts['install']).toBe('node-gyp-build');
+    // The typings import @types/node; JavaScript users need not install it.
+    expect(manifest.peerDependencies?.['@types/node']).toBeDefined();
+    expect(manifest.peerDependenciesMeta?.['@types/node']?.optional).toBe(true);
+    // ... while the working tree keeps it for git installs (postpack put it back).
+    const source = JSON.parse(readFileSync(join(work, 'package/package.json'), 'utf8')) as {
+      scripts: Record<string, string>;
+    };
+    expect(source.scripts['prepare']).toBe('npm run build:ts');
+  });
+
   it('holds lib/, native/, binding.gyp and a prebuild; no tests, sources, benchmarks or maps', () => {
     const files = packed.files;
     expect(files).toContain('lib/index.js');
@@ -105,15 +142,16 @@ describe('the npm tarball', () => {
 
 describe('consumers of the installed package', () => {
   it("ESM `import { spawn } from 'tethered'` spawns a tethered child", () => {
-    expect(runFixture('esm.mjs')).toEqual({ deathSignal: SIGTERM, capability: true });
+    // ... and prints nothing: no TetheredWarning when the addon works.
+    expect(runFixture('esm.mjs')).toEqual({ deathSignal: SIGTERM, capability: true, stderr: '' });
   });
 
   it("CommonJS `require('tethered')` spawns a tethered child", () => {
-    expect(runFixture('cjs.cjs')).toEqual({ deathSignal: SIGTERM, capability: true });
+    expect(runFixture('cjs.cjs')).toEqual({ deathSignal: SIGTERM, capability: true, stderr: '' });
   });
 
   it("`import 'tethered/register'` tethers node:child_process's own spawn", () => {
-    expect(runFixture('register.mjs')).toEqual({ deathSignal: SIGTERM });
+    expect(runFixture('register.mjs')).toEqual({ deathSignal: SIGTERM, stderr: '' });
   });
 
   it('tree: true works from the prebuild: the guardian embedded in the .node, or the file beside it', () => {
@@ -132,5 +170,29 @@ describe('consumers of the installed package', () => {
     expect(report['capability']).toBe(false);
     expect(report['fallbackReason']).toMatch(/TETHERED_FORCE_FALLBACK/);
     expect(report['requireTether']).toBe('ERR_TETHER_UNAVAILABLE');
+    // The forced fallback is a deliberate test switch: it warns about nothing.
+    expect(report['stderr']).toBe('');
+  });
+
+  it('installed with --ignore-scripts and no matching prebuild: one TetheredWarning at the first spawn', () => {
+    const [dir, ignored] = installConsumer('ignore-scripts', {}, ['--ignore-scripts']);
+    expect(ignored.status, ignored.output).toBe(0);
+    // No prebuild for this platform, and no build (install scripts did not run).
+    rmSync(join(dir, 'node_modules/tethered/prebuilds'), { recursive: true, force: true });
+    expect(existsSync(join(dir, 'node_modules/tethered/build'))).toBe(false);
+    const report = runFixture('no-addon.mjs', {}, dir);
+    expect(report['deathSignals']).toEqual([0, 0]);
+    expect(report['capability']).toBe(false);
+    expect(report['fallbackReason']).toMatch(/the native addon did not load: No native build/);
+    expect(report['requireTether']).toBe('ERR_TETHER_UNAVAILABLE');
+    const stderr = String(report['stderr']);
+    const warnings = stderr.split('\n').filter((line) => line.includes('TetheredWarning'));
+    expect(warnings, stderr).toHaveLength(1);
+    expect(warnings[0]).toMatch(/^\(node:\d+\) \[TETHERED_NO_ADDON\] TetheredWarning: /);
+    expect(warnings[0]).toMatch(/No native build was found/);
+    expect(warnings[0]).toMatch(/npm rebuild tethered/);
+    // The same install with the documented test switch: silent.
+    const forced = runFixture('no-addon.mjs', { TETHERED_FORCE_FALLBACK: '1' }, dir);
+    expect(forced['stderr']).toBe('');
   });
 });

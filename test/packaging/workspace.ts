@@ -85,7 +85,7 @@ export interface Packed {
   size: number;
 }
 
-/** `npm pack` of the package in `dir` into `destination` (runs its prepare script). */
+/** `npm pack` of the package in `dir` into `destination` (its prepack builds lib/ and strips prepare). */
 export function pack(dir: string, destination: string, env: Record<string, string>): Packed {
   const result = run('npm', ['pack', '--json', '--pack-destination', destination], dir, env);
   if (result.status !== 0) throw new Error(`npm pack failed:\n${result.output}`);

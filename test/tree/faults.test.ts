@@ -1,4 +1,4 @@
-// Resource faults in tree mode (TETHERED_TREE=1 makes every tethered spawn of the faults fixture a
+// Resource faults in tree mode (TETHERED_DEFAULTS='{"tree":true}' makes every tethered spawn of the faults fixture a
 // tree spawn): EMFILE and EAGAIN give exactly Node's error shapes, the process keeps running, and
 // tree spawns succeed (tree mode still on) once the limit is lifted.
 import { execFileSync } from 'node:child_process';
@@ -51,7 +51,7 @@ describe.concurrent('tree mode under resource faults', () => {
     onTestFinished,
   }) => {
     const fixture = runFixture(onTestFinished, 'faults.mjs', ['emfile', 'warm'], {
-      env: { TETHERED_TREE: '1' },
+      env: { TETHERED_DEFAULTS: '{"tree":true}' },
     });
     const original = softLimit(fixture.pid, 'Max open files');
     const { faulted, lifted } = await lowerTryLift(
@@ -82,7 +82,7 @@ describe.concurrent('tree mode under resource faults', () => {
     const fixture = runFixture(onTestFinished, 'faults.mjs', ['eagain'], {
       ...(staged ? { script: staged.script, node: staged.node } : {}),
       wrapper: asUser,
-      env: { TETHERED_TREE: '1' },
+      env: { TETHERED_DEFAULTS: '{"tree":true}' },
     });
     const original = softLimit(fixture.pid, 'Max processes');
     const { faulted, lifted } = await lowerTryLift(

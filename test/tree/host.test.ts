@@ -56,7 +56,7 @@ describe.concurrent('tree mode in other hosts', () => {
     expect(await waitFor(() => liveTree(marker).length === 0, 4000)).toBe(true);
   });
 
-  it('execa with shell: true under --import tethered/register and TETHERED_TREE=1: no descendant survives', async ({
+  it('execa with shell: true under --import tethered/register and TETHERED_DEFAULTS={"tree":true}: no descendant survives', async ({
     onTestFinished,
   }) => {
     const marker = uniqueMarker();
@@ -64,7 +64,7 @@ describe.concurrent('tree mode in other hosts', () => {
       for (const pid of liveTree(marker)) killQuietly(pid);
     });
     const { kill } = await host(['execa', marker], onTestFinished, {
-      env: { TETHERED_TREE: '1' },
+      env: { TETHERED_DEFAULTS: '{"tree":true}' },
       flags: ['--import', 'tethered/register'],
     });
     expect(await waitFor(() => liveTree(marker).length === 3, 5000)).toBe(true);
@@ -72,7 +72,7 @@ describe.concurrent('tree mode in other hosts', () => {
     expect(await waitFor(() => liveTree(marker).length === 0, 4000)).toBe(true);
   });
 
-  it('control: the same execa call without TETHERED_TREE leaves the grandchildren', async ({
+  it('control: the same execa call without the tree default leaves the grandchildren', async ({
     onTestFinished,
   }) => {
     const marker = uniqueMarker();

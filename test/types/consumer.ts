@@ -5,16 +5,21 @@
 /* eslint-disable @typescript-eslint/no-unused-vars, @typescript-eslint/no-unnecessary-type-parameters */
 import type * as childProcess from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
+import * as tethered from 'tethered';
 import {
   exec,
   execFile,
+  execFileSync,
+  execSync,
   fork,
-  spawn,
-  spawnAsync,
   getDefaults,
   killTree,
   setDefaults,
+  spawn,
+  spawnAsync,
+  spawnSync,
 } from 'tethered';
+import { register as registerFromModule } from 'tethered/register';
 
 /** True exactly when A and B are the same type (not merely assignable, and not `any`). */
 type Equals<A, B> =
@@ -86,6 +91,77 @@ exec('x', (error, stdout) => {
   assertType<typeof stdout, string>(true);
 });
 
+// spawnSync/execSync/execFileSync stand in for Node's and keep its encoding-dependent types.
+const nodeSpawnSync: typeof childProcess.spawnSync = spawnSync;
+const nodeExecSync: typeof childProcess.execSync = execSync;
+const nodeExecFileSync: typeof childProcess.execFileSync = execFileSync;
+const text = spawnSync('x', ['y'], { encoding: 'utf8', deathSignal: 'SIGKILL' });
+assertType<typeof text.stdout, string>(true);
+const raw = spawnSync('x', { requireTether: true });
+assertType<typeof raw.stdout, ReturnType<typeof Buffer.alloc>>(true);
+const shellOut = execSync('x', { encoding: 'utf8', deathSignal: null });
+assertType<typeof shellOut, string>(true);
+const fileOut = execFileSync('x', ['y'], { deathSignal: 15 });
+assertType<typeof fileOut, ReturnType<typeof Buffer.alloc>>(true);
+// @ts-expect-error -- not a signal name
+execFileSync('x', { deathSignal: 'SIGNOPE' });
+export const syncStandIns = [nodeSpawnSync, nodeExecSync, nodeExecFileSync];
+
+// The option types users import are exported already widened with deathSignal/requireTether, and
+// the other child_process types come with them, so `from 'node:child_process'` can become
+// `from 'tethered'` in type imports too.
+const spawnOptions: tethered.SpawnOptions = { deathSignal: 'SIGKILL', requireTether: true };
+const withoutStdio: tethered.SpawnOptionsWithoutStdio = { deathSignal: 9, cwd: '/' };
+const tuple: tethered.SpawnOptionsWithStdioTuple<'ignore', 'pipe', 'inherit'> = {
+  stdio: ['ignore', 'pipe', 'inherit'],
+  deathSignal: null,
+};
+const execOptions: tethered.ExecOptions = { deathSignal: 'SIGTERM', timeout: 1 };
+const execString: tethered.ExecOptionsWithStringEncoding = { encoding: 'utf8', deathSignal: 1 };
+const execBuffer: tethered.ExecOptionsWithBufferEncoding = { encoding: 'buffer' };
+const execFileOptions: tethered.ExecFileOptions = { requireTether: false };
+const execFileString: tethered.ExecFileOptionsWithStringEncoding = { encoding: 'utf8' };
+const execFileBuffer: tethered.ExecFileOptionsWithBufferEncoding = { encoding: 'buffer' };
+const forkOptions: tethered.ForkOptions = { deathSignal: 'SIGKILL', silent: true };
+// @ts-expect-error -- still checked: not a signal name
+const badSignal: tethered.SpawnOptions = { deathSignal: 'SIGNOPE' };
+// @ts-expect-error -- still checked: not a boolean
+const badRequire: tethered.ForkOptions = { requireTether: 'yes' };
+// The widened options are accepted where node's are expected, and by tethered's functions.
+const asNodeOptions: childProcess.SpawnOptions = spawnOptions;
+spawn('x', [], spawnOptions);
+const tupleChild = spawn('x', [], tuple);
+assertType<typeof tupleChild.stdout, Readable>(true);
+assertType<typeof tupleChild.stdin, null>(true);
+exec('x', execString, (error, stdout) => {
+  assertType<typeof stdout, string>(true);
+});
+fork('x.js', forkOptions);
+
+// Re-exported unchanged: the very types of @types/node.
+assertType<tethered.ExecException, childProcess.ExecException>(true);
+assertType<tethered.ExecFileException, childProcess.ExecFileException>(true);
+assertType<tethered.ChildProcessWithoutNullStreams, childProcess.ChildProcessWithoutNullStreams>(
+  true,
+);
+assertType<
+  tethered.ChildProcessByStdio<Writable, null, Readable>,
+  childProcess.ChildProcessByStdio<Writable, null, Readable>
+>(true);
+assertType<tethered.StdioOptions, childProcess.StdioOptions>(true);
+assertType<tethered.Serializable, childProcess.Serializable>(true);
+assertType<tethered.SendHandle, childProcess.SendHandle>(true);
+assertType<tethered.StdioNull, childProcess.StdioNull>(true);
+assertType<tethered.StdioPipe, childProcess.StdioPipe>(true);
+
+// register() and the defaults, from the main entry and from tethered/register.
+tethered.register({ deathSignal: 'SIGKILL', requireTether: true });
+registerFromModule({ deathSignal: 9 });
+tethered.setDefaults({ deathSignal: null });
+const current: Readonly<tethered.TetherDefaults> = tethered.getDefaults();
+// @ts-expect-error -- not a default tethered knows
+tethered.register({ deathSignl: 'SIGKILL' });
+
 // Tree mode: tree/treeGraceMs on every entry point, killTree, process-wide defaults.
 const treeChild = spawn('x', [], { tree: true, treeGraceMs: 500 });
 assertType<typeof treeChild.stdout, Readable>(true);
@@ -100,7 +176,8 @@ const killed: boolean = killTree(treeChild, 'SIGKILL', { graceMs: 100 });
 declare const nodeChild: childProcess.ChildProcess;
 killTree(nodeChild);
 setDefaults({ tree: true });
-const treeDefault: boolean = getDefaults().tree;
+const treeDefault: boolean | undefined = getDefaults().tree;
+registerFromModule({ tree: true, treeGraceMs: 1000 });
 // @ts-expect-error -- not a boolean
 spawn('x', [], { tree: 'yes' });
 // @ts-expect-error -- not a number

@@ -1,0 +1,312 @@
+#include "sync_runner.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "unique_fd.h"
+
+namespace tethered {
+namespace {
+
+// Node's SyncProcessOutputBuffer size: each read fills what is left of the current 64 KiB chunk,
+// so output past maxBuffer is cut where Node's is.
+constexpr size_t kChunk = 64 * 1024;
+constexpr int kMaxPollMs = 50;  // backoff ceiling while polling an exit without a pidfd
+
+// Runs on a JS thread. Milliseconds on the monotonic clock.
+uint64_t NowMs() {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return static_cast<uint64_t>(ts.tv_sec) * 1000 + static_cast<uint64_t>(ts.tv_nsec) / 1000000;
+}
+
+// One socketpair slot, parent side.
+struct Pipe {
+  size_t slot = 0;
+  UniqueFd fd;
+  bool writing = false;  // input left to write, or the shutdown still to do
+  bool reading = false;  // reading the child's output until EOF
+  const char* input = nullptr;
+  size_t input_length = 0;
+  size_t written = 0;
+};
+
+// The state of one synchronous run; lives on the calling thread's stack.
+class Runner {
+ public:
+  Runner(SpawnRequest* request, const SyncOptions& options, SyncOutcome* outcome)
+      : request_(request), options_(options), out_(outcome) {}
+
+  // Runs on a JS thread.
+  void Run() {
+    const size_t count = options_.stdio.size();
+    out_->output.assign(count, std::string());
+    out_->has_output.assign(count, false);
+    // Node starts its timeout timer before the spawn.
+    const uint64_t start = NowMs();
+    deadline_ = options_.timeout_ms == 0                   ? 0
+                : options_.timeout_ms > UINT64_MAX - start ? UINT64_MAX
+                                                           : start + options_.timeout_ms;
+    timer_active_ = options_.timeout_ms > 0;
+    if (int err = MakePipes(); err != 0) return SetError(err);
+    request_->hand_back = true;
+    if (int err = Spawner::Get().SpawnSync(request_); err != 0) return SetError(err);
+    pid_ = request_->pid;
+    pidfd_.Reset(request_->pidfd);
+    request_->pidfd = -1;
+    out_->pid = pid_;
+    for (Pipe& pipe : pipes_) {
+      if (pipe.writing) Write(&pipe);
+    }
+    Loop();
+    out_->exit_status = exit_status_;
+    out_->term_signal = term_signal_;
+    for (const Pipe& pipe : pipes_) {
+      if (options_.stdio[pipe.slot].writable) out_->has_output[pipe.slot] = true;
+    }
+  }
+
+ private:
+  void SetError(int err) {
+    if (error_ == 0) error_ = err;
+    out_->error = error_ != 0 ? error_ : pipe_error_;
+  }
+  void SetPipeError(int err) {
+    if (pipe_error_ == 0) pipe_error_ = err;
+    out_->error = error_ != 0 ? error_ : pipe_error_;
+  }
+
+  // Runs on a JS thread. One socketpair per 'pipe' slot; the child ends go to the launch.
+  [[nodiscard]] int MakePipes() {
+    request_->fds.assign(options_.stdio.size(), -1);
+    for (size_t i = 0; i < options_.stdio.size(); ++i) {
+      const SyncStdio& slot = options_.stdio[i];
+      if (!slot.pipe) {
+        request_->fds[i] = slot.fd;
+        continue;
+      }
+      int fds[2];
+      if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0) return -errno;
+      UniqueFd parent(fds[0]);
+      UniqueFd child(fds[1]);
+      const int size = options_.pipe_buffer_size;
+      if (size > 0) {  // as libuv >= 1.51 does; a failure only leaves the default size
+        for (int fd : fds) {
+          (void)setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &size, sizeof(size));
+          (void)setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
+        }
+      }
+      const int flags = fcntl(parent.Get(), F_GETFL);
+      if (flags < 0 || fcntl(parent.Get(), F_SETFL, flags | O_NONBLOCK) != 0) return -errno;
+      request_->fds[i] = child.Get();
+      request_->close_after.push_back(std::move(child));
+      Pipe pipe;
+      pipe.slot = i;
+      pipe.fd = std::move(parent);
+      pipe.writing = slot.readable;
+      pipe.reading = slot.writable;
+      pipe.input = slot.input;
+      pipe.input_length = slot.input != nullptr ? slot.input_length : 0;
+      pipes_.push_back(std::move(pipe));
+    }
+    return 0;
+  }
+
+  bool PipesActive() const {
+    for (const Pipe& pipe : pipes_) {
+      if (pipe.writing || pipe.reading) return true;
+    }
+    return false;
+  }
+
+  // Runs on a JS thread. Writes what the socket takes, then shuts the write side down.
+  void Write(Pipe* pipe) {
+    while (pipe->written < pipe->input_length) {
+      ssize_t n = send(pipe->fd.Get(), pipe->input + pipe->written,
+                       pipe->input_length - pipe->written, MSG_NOSIGNAL | MSG_DONTWAIT);
+      if (n >= 0) {
+        pipe->written += static_cast<size_t>(n);
+        continue;
+      }
+      if (errno == EINTR) continue;
+      if (errno == EAGAIN || errno == EWOULDBLOCK) return;  // wait for POLLOUT
+      SetPipeError(-errno);  // EPIPE: the child closed its stdin (Node reports it too)
+      pipe->writing = false;
+      return;
+    }
+    // Linux never fails this with ENOTCONN for a socketpair; Node ignores that error anyway.
+    if (shutdown(pipe->fd.Get(), SHUT_WR) != 0 && errno != ENOTCONN) SetPipeError(-errno);
+    pipe->writing = false;
+  }
+
+  // Runs on a JS thread. Reads until the socket is empty, EOF, an error or maxBuffer.
+  void Read(Pipe* pipe) {
+    std::string& out = out_->output[pipe->slot];
+    while (pipe->reading) {
+      const size_t before = out.size();
+      const size_t room = kChunk - before % kChunk;
+      out.resize(before + room);
+      ssize_t n = read(pipe->fd.Get(), &out[before], room);
+      out.resize(before + (n > 0 ? static_cast<size_t>(n) : 0));
+      if (n == 0) {
+        pipe->reading = false;  // EOF
+      } else if (n < 0) {
+        if (errno == EINTR) continue;
+        if (errno == EAGAIN || errno == EWOULDBLOCK) return;
+        SetPipeError(-errno);
+        pipe->reading = false;
+      } else {
+        buffered_ += static_cast<double>(n);
+        if (options_.max_buffer > 0 && buffered_ > options_.max_buffer) {
+          SetError(-ENOBUFS);
+          Kill();
+        }
+      }
+    }
+  }
+
+  // Runs on a JS thread. 0 or -errno. Only while the child is unreaped: only we reap it.
+  [[nodiscard]] int Signal(int sig) {
+    long r = pidfd_.Valid() ? syscall(SYS_pidfd_send_signal, pidfd_.Get(), sig, nullptr, 0)
+                            : kill(pid_, sig);
+    return r == 0 ? 0 : -errno;
+  }
+
+  // Runs on a JS thread. Node's SyncProcessRunner::Kill: once; killSignal (SIGKILL if that
+  // fails for another reason than ESRCH), then every pipe closed and the timer stopped.
+  void Kill() {
+    if (killed_) return;
+    killed_ = true;
+    if (!exited_) {
+      int r = Signal(options_.kill_signal);
+      if (r != 0 && r != -ESRCH) {
+        SetError(r);
+        (void)Signal(SIGKILL);
+      }
+    }
+    for (Pipe& pipe : pipes_) {
+      pipe.fd.Reset();
+      pipe.writing = pipe.reading = false;
+    }
+    timer_active_ = false;
+  }
+
+  // Runs on a JS thread. Reaps our child if it has exited (blocking: waits until it has).
+  void Reap(bool block) {
+    siginfo_t info = {};
+    int r;
+    do {
+      r = waitid(P_PID, static_cast<id_t>(pid_), &info, WEXITED | (block ? 0 : WNOHANG));
+    } while (r != 0 && errno == EINTR);
+    if (r == 0 && info.si_pid == 0) return;  // still running
+    exited_ = true;
+    pidfd_.Reset();
+    if (r != 0) {
+      exit_status_ = 0;  // ECHILD: someone else's wildcard wait took it; its status is lost
+    } else if (info.si_code == CLD_EXITED) {
+      exit_status_ = info.si_status;
+    } else {
+      exit_status_ = 0;
+      term_signal_ = info.si_status;
+    }
+  }
+
+  // Runs on a JS thread. One poll() over the pipes and the pidfd until the child has exited and
+  // every pipe is done; without a pidfd the exit is polled with waitid(WNOHANG) on a backoff.
+  void Loop() {
+    int backoff_ms = 1;
+    std::vector<struct pollfd> fds;
+    std::vector<Pipe*> polled;
+    for (;;) {
+      if (exited_ && !PipesActive()) return;
+      if (timer_active_ && NowMs() >= deadline_) {
+        SetError(-ETIMEDOUT);
+        Kill();
+        continue;
+      }
+      fds.clear();
+      polled.clear();
+      for (Pipe& pipe : pipes_) {
+        short events = (pipe.writing ? POLLOUT : 0) | (pipe.reading ? POLLIN : 0);
+        if (events == 0) continue;
+        fds.push_back({pipe.fd.Get(), events, 0});
+        polled.push_back(&pipe);
+      }
+      const bool watch_pidfd = !exited_ && pidfd_.Valid();
+      if (watch_pidfd) fds.push_back({pidfd_.Get(), POLLIN, 0});
+      const bool poll_exit = !exited_ && !pidfd_.Valid();
+      if (fds.empty() && poll_exit && !timer_active_) {
+        Reap(true);  // nothing else to watch and no deadline: wait for exactly this child
+        continue;
+      }
+      int timeout = -1;
+      if (timer_active_) {
+        const uint64_t now = NowMs();
+        const uint64_t left = deadline_ > now ? deadline_ - now : 0;
+        timeout = left > INT32_MAX ? INT32_MAX : static_cast<int>(left);
+      }
+      if (poll_exit && (timeout < 0 || timeout > backoff_ms)) timeout = backoff_ms;
+      int n = poll(fds.data(), fds.size(), timeout);
+      if (n < 0) {
+        if (errno == EINTR || errno == EAGAIN) continue;
+        // poll itself failed (ENOMEM): stop as Node stops on a fatal loop error, without aborting.
+        SetError(-errno);
+        Kill();
+        if (!exited_) Reap(true);
+        return;
+      }
+      bool progress = false;
+      for (size_t i = 0; i < polled.size(); ++i) {
+        const short revents = fds[i].revents;
+        if (revents == 0) continue;
+        progress = true;
+        Pipe* pipe = polled[i];
+        if (pipe->writing && (revents & (POLLOUT | POLLERR | POLLHUP))) Write(pipe);
+        if (killed_) break;
+        if (pipe->reading && (revents & (POLLIN | POLLERR | POLLHUP))) Read(pipe);
+        if (killed_) break;
+      }
+      if (watch_pidfd && (fds.back().revents & POLLIN)) Reap(false);
+      if (poll_exit) {
+        Reap(false);
+        backoff_ms = progress ? 1 : std::min(backoff_ms * 2, kMaxPollMs);
+      }
+    }
+  }
+
+  SpawnRequest* const request_;
+  const SyncOptions& options_;
+  SyncOutcome* const out_;
+  std::vector<Pipe> pipes_;
+  pid_t pid_ = 0;
+  UniqueFd pidfd_;
+  bool exited_ = false;
+  bool killed_ = false;
+  int exit_status_ = -1;
+  int term_signal_ = 0;
+  int error_ = 0;
+  int pipe_error_ = 0;
+  double buffered_ = 0;
+  bool timer_active_ = false;
+  uint64_t deadline_ = 0;
+};
+
+}  // namespace
+
+void RunSync(SpawnRequest* request, const SyncOptions& options, SyncOutcome* outcome) {
+  // Runs on a JS thread.
+  Runner runner(request, options, outcome);
+  runner.Run();
+}
+
+}  // namespace tethered
