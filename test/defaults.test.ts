@@ -164,19 +164,23 @@ describe('process-wide defaults', () => {
         signal: [error(() => register({ deathSignal: 'SIGFOO' })), error(() => spawn('true', { deathSignal: 'SIGFOO' }))],
         type: [error(() => setDefaults({ deathSignal: {} })), error(() => spawn('true', { deathSignal: {} }))],
         boolean: [error(() => setDefaults({ requireTether: 'yes' })), error(() => spawn('true', { requireTether: 'yes' }))],
-        unknown: error(() => setDefaults({ tree: true, deathSignal: 'SIGKILL' })),
+        unknown: error(() => setDefaults({ forest: true, deathSignal: 'SIGKILL' })),
+        tree: [error(() => setDefaults({ tree: 'yes' })), error(() => spawn('true', { tree: 'yes' }))],
+        grace: [error(() => setDefaults({ treeGraceMs: -1 })), error(() => spawn('true', { treeGraceMs: -1 }))],
         notObject: error(() => setDefaults('SIGKILL')),
         after: getDefaults(),
       }));`);
     const report = json(result) as Record<string, unknown>;
-    for (const key of ['signal', 'type', 'boolean']) {
+    for (const key of ['signal', 'type', 'boolean', 'tree', 'grace']) {
       const [fromDefault, fromCall] = report[key] as [unknown, unknown];
       expect(fromDefault).toStrictEqual(fromCall);
       expect(fromDefault).not.toBe('no error');
     }
     const unknown = report['unknown'] as { code: string; message: string };
     expect(unknown.code).toBe('ERR_INVALID_ARG_VALUE');
-    expect(unknown.message).toMatch(/unknown key 'tree' \(known: deathSignal, requireTether\)/);
+    expect(unknown.message).toMatch(
+      /unknown key 'forest' \(known: deathSignal, requireTether, tree, treeGraceMs\)/,
+    );
     expect(report['notObject']).toMatchObject({ code: 'ERR_INVALID_ARG_VALUE' });
     expect(report['after']).toStrictEqual({});
   });

@@ -156,11 +156,16 @@ describe('consumers of the installed package', () => {
 
   it('tree: true works from the prebuild: the guardian embedded in the .node, or the file beside it', () => {
     expect(packed.files).toContain('prebuilds/linux-x64/tethered-guardian');
-    expect(runFixture('tree.mjs')).toEqual({ tree: true, parentComm: 'tethered-guard' });
+    expect(runFixture('tree.mjs')).toEqual({
+      tree: true,
+      parentComm: 'tethered-guard',
+      stderr: '',
+    });
     // Where memfds may not be executed: the copy in prebuilds/ beside the addon.
     expect(runFixture('tree.mjs', { TETHERED_TEST_NO_MEMFD: '1' })).toEqual({
       tree: true,
       parentComm: 'tethered-guard',
+      stderr: '',
     });
   });
 
