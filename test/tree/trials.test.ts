@@ -12,3 +12,10 @@ it('200 parents SIGKILLed right after spawn(): 0 survivors', async () => {
   for (const pid of survivors) killQuietly(pid);
   expect(survivors).toEqual([]);
 }, 120_000);
+
+it('control: the same trials without tree mode leave grandchildren running', async () => {
+  const marker = uniqueMarker();
+  const survivors = await runTrials({ trials: 12, parallel: 6, marker, tree: false });
+  for (const pid of survivors) killQuietly(pid);
+  expect(survivors.length).toBeGreaterThan(0);
+}, 60_000);
