@@ -127,7 +127,8 @@ describe.concurrent('tree mode in other hosts', () => {
       });
       expect(report['tree']).toBe(false);
       expect(report['treeReason']).toMatch(reason);
-      expect(report['parentComm']).toBe('node'); // tethered, but directly under Node
+      // Tethered, but directly under this process (Node >= 24 names its main thread MainThread).
+      expect(report['parentComm']).toBe(report['ownComm']);
       expect(report['required']).toMatchObject({ code: 'ERR_TETHER_UNAVAILABLE' });
       expect((report['required'] as { message: string }).message).toMatch(
         /tree mode is unavailable/,
