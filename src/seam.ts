@@ -7,7 +7,7 @@ import { getDefaults } from './defaults.js';
 import { registryFor, TetheredHandle } from './handle.js';
 import { signalNumber } from './signals.js';
 
-type ProtoSpawn = (this: ChildProcessInternals, options: Record<string, unknown>) => number;
+type ProtoSpawn = (this: ChildProcessInternals, options: Record<string, unknown> | null) => number;
 
 interface ProcessHandleLike {
   onexit?: unknown;
@@ -62,7 +62,9 @@ function install(): void {
   proto.spawn = function spawn(this: ChildProcessInternals, options) {
     const request = pending;
     pending = undefined;
-    if (request !== undefined || registered) {
+    // Node validates `options` itself (ERR_INVALID_ARG_TYPE for a non-object): leave anything
+    // that is not an object to it untouched, so the error is exactly Node's.
+    if ((request !== undefined || registered) && typeof options === 'object' && options !== null) {
       adopt(
         this,
         options,
