@@ -131,7 +131,9 @@ int Spawner::EnsureStarted() {
 
   epoll_fd_ = epoll_fd.Get();
   wake_fd_ = wake_fd.Get();
-  reaper_ = new Reaper(epoll_fd_);
+  // Test knob: start child ids near the int32/uint32 boundaries (read once, at start-up).
+  const unsigned first_id = EnvUnsigned("TETHERED_TEST_FIRST_CHILD_ID");
+  reaper_ = new Reaper(epoll_fd_, first_id == 0 ? 1 : first_id);
 
   // The thread starts with every signal blocked, so no signal handler ever runs on it (or on a
   // child that shares its memory), and it never takes a process-directed signal.
@@ -387,7 +389,7 @@ void Spawner::Complete(SpawnRequest* request) {
   if (request->async) {
     EnvRouter::Get().Post(request->env_id,
                           ChildEvent{EventKind::kSpawned, request->async_token, request->result,
-                                     request->pid, static_cast<int32_t>(request->child_id)});
+                                     request->pid, request->child_id});
     delete request;
     return;
   }
