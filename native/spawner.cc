@@ -123,9 +123,16 @@ int Spawner::EnsureStarted() {
     long probe = syscall(SYS_pidfd_open, getpid(), 0);
     if (probe >= 0) {
       close(static_cast<int>(probe));
-    } else {
+    } else if (errno == ENOSYS) {
       facts_.pidfd_fallback_reason = "pidfd_open is not available (Linux < 5.3)";
       force_no_pidfd_ = true;
+    } else if (errno == EPERM) {
+      facts_.pidfd_fallback_reason = "pidfd_open is refused (EPERM: a seccomp filter)";
+      force_no_pidfd_ = true;
+    } else {
+      // Out of fds or memory for a moment (EMFILE, ENFILE, ENOMEM): says nothing about the
+      // kernel. Fail this start; the next spawn tries again (the UniqueFds close both fds).
+      return facts_.start_error = -errno;
     }
   }
 
@@ -307,8 +314,8 @@ pid_t Spawner::CloneChild(void* plan, int* pidfd) {
     long fd = syscall(SYS_pidfd_open, pid, 0);
     if (fd >= 0) {
       *pidfd = static_cast<int>(fd);
-    } else if (errno == ENOSYS) {
-      pidfd_open_works_ = false;
+    } else if (errno == ENOSYS || errno == EPERM) {
+      pidfd_open_works_ = false;  // any other failure: this child alone is polled
     }
   }
   return pid;
