@@ -1,7 +1,7 @@
 // Process-wide defaults for the options tethered adds: set by register({...}) or the
 // TETHERED_DEFAULTS environment variable, read by every tethered spawn; per-call options win.
 import { getEnvironmentData, setEnvironmentData } from 'node:worker_threads';
-import { validateDeathSignal, validateRequireTether } from './seam.js';
+import { validateDeathSignal, validateRequireTether } from './validate.js';
 import type { TetherOptions } from './types.js';
 
 /** The defaults a process can set: the options tethered adds to every call. */

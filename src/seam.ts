@@ -6,6 +6,7 @@ import { bindingState } from './binding.js';
 import { getDefaults } from './defaults.js';
 import { registryFor, TetheredHandle } from './handle.js';
 import { signalNumber } from './signals.js';
+import { validateDeathSignal, validateRequireTether } from './validate.js';
 
 type ProtoSpawn = (this: ChildProcessInternals, options: Record<string, unknown> | null) => number;
 
@@ -80,7 +81,7 @@ function install(): void {
 
 /** Runs `call` (one of Node's child_process functions) with the tether armed for its child. */
 export function withTether<T>(request: TetherRequest, call: () => T): T {
-  validateTetherRequest(request);
+  validateTetherRequest(request, withTether);
   install();
   const previous = pending;
   pending = request;
@@ -92,11 +93,21 @@ export function withTether<T>(request: TetherRequest, call: () => T): T {
 }
 
 /** Throws for a bad `deathSignal` or `requireTether`, or a bad TETHERED_DEFAULTS, before anything is spawned. */
-export function validateTetherRequest(request: TetherRequest): void {
-  validateDeathSignal(request.deathSignal);
-  validateRequireTether(request.requireTether);
+export function validateTetherRequest(
+  request: TetherRequest,
+  above: (...args: never[]) => unknown = validateTetherRequest,
+): void {
+  // An error's stack starts at the call of `above` (the caller's frame, not tethered's).
+  validateDeathSignal(request.deathSignal, above);
+  validateRequireTether(request.requireTether, above);
   getDefaults();
 }
+
+/**
+ * Calls of Node's child_process functions made by tethered itself, in progress: the synchronous
+ * seam (sync.ts) passes them straight to Node, even under tethered/register.
+ */
+export const internalNodeCalls = { depth: 0 };
 
 /** Tethers every ChildProcess spawned from now on in this environment (tethered/register). */
 export function registerGlobally(): void {
@@ -160,70 +171,8 @@ export function resolveDeathSignal(value: unknown, fallback: unknown, detached: 
     return resolveDeathSignal(fallback, undefined, false);
   }
   if (value === null) return 0;
-  const signal = signalNumber(value);
-  // The same error validateDeathSignal() throws for a value that is not a signal.
-  if (signal === undefined) throw asDeathSignalError(killSignalError(value));
-  return signal;
-}
-
-/** Throws exactly what Node throws for the same value given as `killSignal`. */
-export function validateDeathSignal(value: unknown): void {
-  if (value === undefined || value === null) return;
-  if (typeof value !== 'string' && typeof value !== 'number') {
-    throw asDeathSignalError(killSignalError(value));
-  }
-  if (signalNumber(value) === undefined) throw asDeathSignalError(killSignalError(value));
-}
-
-/**
- * Calls of Node's child_process functions made by tethered itself, in progress: the synchronous
- * seam (sync.ts) passes them straight to Node, even under tethered/register.
- */
-export const internalNodeCalls = { depth: 0 };
-
-/** The error Node's own validation throws for `killSignal: value` (nothing is spawned). */
-function killSignalError(value: unknown): Error {
-  internalNodeCalls.depth++;
-  try {
-    // Node validates killSignal before it creates the ChildProcess.
-    childProcess.spawnSync('tethered-validate-only', {
-      killSignal: value as NodeJS.Signals,
-      stdio: 'ignore',
-    });
-  } catch (error) {
-    return error as Error;
-  } finally {
-    internalNodeCalls.depth--;
-  }
-  return new TypeError(`Unknown signal: ${String(value)}`);
-}
-
-/** Throws exactly what Node throws for the same value given as a boolean option. */
-export function validateRequireTether(value: unknown): void {
-  if (value === undefined || value === null || typeof value === 'boolean') return;
-  try {
-    // Node validates `detached` as a boolean before it creates the ChildProcess.
-    childProcess.spawnSync('tethered-validate-only', {
-      detached: value,
-      stdio: 'ignore',
-    } as childProcess.SpawnSyncOptions);
-  } catch (error) {
-    const e = error as Error;
-    const before = e.message;
-    e.message = before.replace('"options.detached"', '"options.requireTether"');
-    if (typeof e.stack === 'string') e.stack = e.stack.replace(before, e.message);
-    throw e;
-  }
-}
-
-function asDeathSignalError(error: Error): Error {
-  const before = error.message;
-  const after = before.replace('"options.killSignal"', '"options.deathSignal"');
-  if (after !== before) {
-    error.message = after;
-    if (typeof error.stack === 'string') error.stack = error.stack.replace(before, after);
-  }
-  return error;
+  validateDeathSignal(value, resolveDeathSignal);
+  return signalNumber(value) ?? 0;
 }
 
 let warnedNoAddon = false;
