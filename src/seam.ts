@@ -132,7 +132,10 @@ function adopt(
     }
     return;
   }
-  const handle = request.reuse ?? new TetheredHandle(registryFor(state.binding), deathSignal);
+  const registry = registryFor(state.binding);
+  const initProblem = registry.initProblem();
+  if (initProblem !== undefined && request.requireTether) throw tetherUnavailable(initProblem);
+  const handle = request.reuse ?? new TetheredHandle(registry, deathSignal);
   // Move over what Node's constructor put on its handle: onexit and the owner symbol. Node's
   // handle is never spawned, so it can never be closed, and its native side holds it for the life
   // of the environment: leave nothing on it that points back at the ChildProcess, or every
