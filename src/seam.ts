@@ -134,7 +134,7 @@ function adopt(
   }
   const registry = registryFor(state.binding);
   const initProblem = registry.initProblem();
-  if (initProblem !== undefined && request.requireTether) throw tetherUnavailable(initProblem);
+  if (initProblem !== undefined && requireTether) throw tetherUnavailable(initProblem);
   const handle = request.reuse ?? new TetheredHandle(registry, deathSignal);
   // Move over what Node's constructor put on its handle: onexit and the owner symbol. Node's
   // handle is never spawned, so it can never be closed, and its native side holds it for the life
