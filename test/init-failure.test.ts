@@ -13,7 +13,11 @@ it('a failed init is reported with its errno, and retried by the next spawn', as
     execFile(
       process.execPath,
       [FIXTURE],
-      { env: { ...process.env, TETHERED_TEST_FAIL_INIT: '1' }, timeout: 20_000 },
+      // TETHERED_NO_PIDFD cleared: its own fallbackReason would hide a missing one.
+      {
+        env: { ...process.env, TETHERED_TEST_FAIL_INIT: '1', TETHERED_NO_PIDFD: '' },
+        timeout: 20_000,
+      },
       (error, stdout, stderr) => {
         if (error !== null) reject(new Error(`${error.message}\n${stderr}`));
         else resolve(JSON.parse(stdout));
