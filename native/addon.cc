@@ -1,6 +1,7 @@
 // Module init, per-environment state and the JS entry points. Values cross the boundary flat:
 // numbers, strings, arrays; failures come back as -errno, never as thrown C++ errors.
 #include <errno.h>
+#include <stdlib.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -28,6 +29,7 @@ class EnvState {
   bool keep_alive = false;
   Napi::FunctionReference on_event;
   napi_async_context async_context = nullptr;
+  napi_env env = nullptr;  // for napi_async_destroy at teardown
   // Parent ends of socketpairs that JS has not yet claimed (opened into a Pipe) or closed. A
   // Worker can be terminated between any two JS statements; whatever is left here when the
   // environment is torn down is closed then, so no fd outlives its environment.
@@ -79,6 +81,8 @@ void TearDownEnv(void* arg) {
   EnvRouter::Get().Remove(state->env_id);  // the spawner thread can no longer reach the channel
   if (state->tsfn != nullptr) napi_release_threadsafe_function(state->tsfn, napi_tsfn_abort);
   state->tsfn = nullptr;
+  if (state->async_context != nullptr) (void)napi_async_destroy(state->env, state->async_context);
+  state->async_context = nullptr;
   for (int fd : state->unclaimed_fds) close(fd);
   state->unclaimed_fds.clear();
 }
@@ -88,12 +92,22 @@ Napi::Value Init(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (State(env) != nullptr) return Napi::Number::New(env, 0);
   if (info.Length() < 1 || !info[0].IsFunction()) return Napi::Number::New(env, -EINVAL);
+  // Test knob: fail as when Node-API is out of memory. Read on each call, so a later init
+  // succeeds once the variable is unset.
+  const char* fail = getenv("TETHERED_TEST_FAIL_INIT");
+  if (fail != nullptr && fail[0] == '1') return Napi::Number::New(env, -ENOMEM);
   auto* state = new EnvState;
+  state->env = env;
   state->on_event = Napi::Persistent(info[0].As<Napi::Function>());
   napi_value name = Napi::String::New(env, "tethered");
-  if (napi_async_init(env, nullptr, name, &state->async_context) != napi_ok ||
-      napi_create_threadsafe_function(env, nullptr, nullptr, name, 0, 1, nullptr, nullptr, state,
+  if (napi_async_init(env, nullptr, name, &state->async_context) != napi_ok) {
+    state->async_context = nullptr;
+    delete state;
+    return Napi::Number::New(env, -ENOMEM);
+  }
+  if (napi_create_threadsafe_function(env, nullptr, nullptr, name, 0, 1, nullptr, nullptr, state,
                                       DeliverEvents, &state->tsfn) != napi_ok) {
+    (void)napi_async_destroy(env, state->async_context);
     delete state;
     return Napi::Number::New(env, -ENOMEM);
   }

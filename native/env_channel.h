@@ -21,7 +21,7 @@ struct ChildEvent {
   uint32_t id;
   int32_t a;
   int32_t b;
-  int32_t c;
+  uint32_t c;  // a child id for kSpawned: uint32, like `id`
 };
 
 // One environment's inbox. Filled on the spawner thread, drained on the env's JS thread.

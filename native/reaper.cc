@@ -56,7 +56,13 @@ bool Reaper::TryReapLocked(std::unordered_map<uint32_t, Child>::iterator it) {
   // r != 0 (ECHILD): someone else reaped our child with a wildcard wait; its status is lost.
   // Report a plain exit so the ChildProcess still closes.
   if (it->second.pidfd >= 0) {
-    close(it->second.pidfd);  // also removes it from the epoll set
+    // Leave the epoll set explicitly: close() removes the pidfd from it only when no other
+    // process holds the same open file, and a forked copy of this process (every
+    // node:child_process spawn forks) holds one until it execs. Still registered, the reaped
+    // pidfd would stay readable and the spawner thread would spin.
+    // (It can fail only if the pidfd is not in the set, which leaves nothing to undo.)
+    (void)epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, it->second.pidfd, nullptr);
+    close(it->second.pidfd);
   } else {
     --polled_count_;
   }

@@ -12,8 +12,9 @@ namespace tethered {
 
 class Reaper {
  public:
-  // Runs on the spawner thread. `epoll_fd` is the spawner loop's epoll instance.
-  explicit Reaper(int epoll_fd) : epoll_fd_(epoll_fd) {}
+  // Runs on a JS thread (spawner start-up). `epoll_fd` is the spawner loop's epoll instance;
+  // `first_id` the first child id handed out (1 unless a test starts near the uint32 wrap).
+  Reaper(int epoll_fd, uint32_t first_id) : epoll_fd_(epoll_fd), next_id_(first_id) {}
 
   // Runs on the spawner thread. Takes ownership of `pidfd` (-1 without pidfd support) and starts
   // watching the child; returns its id (never 0). Exits go to `env_id`.
@@ -44,7 +45,7 @@ class Reaper {
   const int epoll_fd_;
   std::mutex mu_;  // guards children_: Kill() must never signal a reaped pid
   std::unordered_map<uint32_t, Child> children_;
-  uint32_t next_id_ = 1;
+  uint32_t next_id_;
   int polled_count_ = 0;
 };
 

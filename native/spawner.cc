@@ -131,15 +131,24 @@ int Spawner::EnsureStarted() {
     long probe = syscall(SYS_pidfd_open, getpid(), 0);
     if (probe >= 0) {
       close(static_cast<int>(probe));
-    } else {
+    } else if (errno == ENOSYS) {
       facts_.pidfd_fallback_reason = "pidfd_open is not available (Linux < 5.3)";
       force_no_pidfd_ = true;
+    } else if (errno == EPERM) {
+      facts_.pidfd_fallback_reason = "pidfd_open is refused (EPERM: a seccomp filter)";
+      force_no_pidfd_ = true;
+    } else {
+      // Out of fds or memory for a moment (EMFILE, ENFILE, ENOMEM): says nothing about the
+      // kernel. Fail this start; the next spawn tries again (the UniqueFds close both fds).
+      return facts_.start_error = -errno;
     }
   }
 
   epoll_fd_ = epoll_fd.Get();
   wake_fd_ = wake_fd.Get();
-  reaper_ = new Reaper(epoll_fd_);
+  // Test knob: start child ids near the int32/uint32 boundaries (read once, at start-up).
+  const unsigned first_id = EnvUnsigned("TETHERED_TEST_FIRST_CHILD_ID");
+  reaper_ = new Reaper(epoll_fd_, first_id == 0 ? 1 : first_id);
   guardians_ = new Guardians(epoll_fd_, force_no_pidfd_);
 
   // The thread starts with every signal blocked, so no signal handler ever runs on it (or on a
@@ -369,8 +378,8 @@ pid_t Spawner::CloneChild(void* plan, int* pidfd) {
     long fd = syscall(SYS_pidfd_open, pid, 0);
     if (fd >= 0) {
       *pidfd = static_cast<int>(fd);
-    } else if (errno == ENOSYS) {
-      pidfd_open_works_ = false;
+    } else if (errno == ENOSYS || errno == EPERM) {
+      pidfd_open_works_ = false;  // any other failure: this child alone is polled
     }
   }
   return pid;
@@ -451,7 +460,7 @@ void Spawner::Complete(SpawnRequest* request) {
   if (request->async) {
     EnvRouter::Get().Post(request->env_id,
                           ChildEvent{EventKind::kSpawned, request->async_token, request->result,
-                                     request->pid, static_cast<int32_t>(request->child_id)});
+                                     request->pid, request->child_id});
     delete request;
     return;
   }

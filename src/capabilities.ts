@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { constants as osConstants } from 'node:os';
 import { bindingState } from './binding.js';
+import { registryFor } from './handle.js';
 import { seamProblem } from './seam.js';
 import { syncSeamProblem } from './sync.js';
 
@@ -98,8 +99,9 @@ export function capabilities(): Capabilities {
   }
   const facts = state.binding.facts();
   const [tree, treeReason] = facts.started ? state.binding.treeSupport() : [false, ''];
+  const initProblem = registryFor(state.binding).initProblem();
   const result: Capabilities = {
-    deathSignal: facts.started,
+    deathSignal: facts.started && initProblem === undefined,
     pidfd: facts.pidfd,
     cloneVfork: facts.cloneVfork,
     sync: facts.started && syncProblem === undefined,
@@ -111,7 +113,9 @@ export function capabilities(): Capabilities {
   if (!tree) {
     result.treeReason = facts.started ? treeReason : 'the spawner thread could not be started';
   }
-  if (!facts.started) {
+  if (initProblem !== undefined) {
+    result.fallbackReason = initProblem;
+  } else if (!facts.started) {
     result.fallbackReason = `the spawner thread could not be started${errnoSuffix(facts.startError)}`;
     result.syncFallbackReason ??= result.fallbackReason;
   } else if (facts.pidfdFallbackReason !== undefined) {

@@ -85,18 +85,30 @@ export const fork = tetherFunction(
   childProcess.fork as unknown as AnyFunction,
 ) as unknown as ForkFunction;
 
-/** Resolves once `child` emitted 'spawn'; rejects with its 'error' if that comes first. */
+/**
+ * Resolves once `child` emitted 'spawn'; rejects with its 'error' if that comes first, or in the
+ * same tick: with a signal that was aborted before the child ran, Node emits 'spawn' and then the
+ * AbortError from the next tick, and that error is the outcome of the call.
+ */
 function settleOnSpawn(
   child: childProcess.ChildProcess,
   resolve: (child: childProcess.ChildProcess) => void,
   reject: (error: unknown) => void,
 ): void {
+  let settled = false;
   const onSpawn = (): void => {
-    child.off('error', onError);
-    resolve(child);
+    // Node queued its abort listener (if any) after the 'spawn' tick: this one runs after it.
+    process.nextTick(() => {
+      if (settled) return;
+      settled = true;
+      child.off('error', onError);
+      resolve(child);
+    });
   };
   const onError = (error: unknown): void => {
     child.off('spawn', onSpawn);
+    if (settled) return;
+    settled = true;
     reject(error);
   };
   child.once('spawn', onSpawn);
@@ -131,7 +143,10 @@ function isCapturePass(error: unknown): boolean {
  * Like {@link spawn}, but the clone and exec happen on the spawner thread while the event loop
  * keeps running. Resolves with the running child once `'spawn'` has been emitted (attach
  * listeners for `'spawn'` before awaiting is therefore pointless); rejects with exactly the
- * error `spawn` would throw or emit (validation errors included). Not in `node:child_process`.
+ * error `spawn` would throw or emit (validation errors included). A `signal` already aborted when
+ * the child starts (before the call, or while the launch was queued) rejects with the AbortError
+ * spawn emits; the child has then been sent `killSignal` and is reaped. Not in
+ * `node:child_process`.
  */
 export const spawnAsync = function spawnAsync(
   ...args: unknown[]

@@ -95,12 +95,23 @@ class Registry {
 
   constructor(readonly binding: NativeBinding) {}
 
+  /** -errno of the last failed `init` (0 once it succeeded): no child can be reported then. */
+  initError = 0;
+
+  /** Sets up this environment's event delivery; after a failure, tries again on the next call. */
   ensureInit(): void {
     if (this.#initialized) return;
-    this.#initialized = true;
-    this.binding.init((kind, id, a, b, c) => {
+    this.initError = this.binding.init((kind, id, a, b, c) => {
       this.#onEvent(kind, id, a, b, c);
     });
+    this.#initialized = this.initError === 0;
+  }
+
+  /** Why this environment cannot launch tethered children, or undefined when it can. */
+  initProblem(): string | undefined {
+    if (this.initError === 0) return undefined;
+    const name = Object.entries(osConstants.errno).find(([, v]) => v === -this.initError)?.[0];
+    return `the addon could not set up event delivery for this environment (init: ${name ?? String(this.initError)})`;
   }
 
   retain(): void {
@@ -246,6 +257,9 @@ export class TetheredHandle {
 
   /** Node's `handle.spawn(options)` / `handle.spawn(file, args, cwd, env, stdio, flags, uid, gid)`. */
   spawn(...args: unknown[]): number {
+    // Without event delivery no exit could reach the ChildProcess: fail with init's errno (Node
+    // throws `spawn ENOMEM`) before anything is opened or launched.
+    if (this.#registry.initError !== 0) return this.#registry.initError;
     const options = readSpawnArguments(args);
     if (this.#replaying) return this.#replayed(options);
     const launch = this.#prepare(options);

@@ -7,8 +7,9 @@ import { getDefaults } from './defaults.js';
 import { registryFor, TetheredHandle, type TreeMode } from './handle.js';
 import { signalNumber } from './signals.js';
 import { treeWithoutDeathSignal, validateTreeGraceMs } from './tree-options.js';
+import { validateDeathSignal, validateRequireTether, validateTree } from './validate.js';
 
-type ProtoSpawn = (this: ChildProcessInternals, options: Record<string, unknown>) => number;
+type ProtoSpawn = (this: ChildProcessInternals, options: Record<string, unknown> | null) => number;
 
 interface ProcessHandleLike {
   onexit?: unknown;
@@ -75,7 +76,9 @@ function install(): void {
   proto.spawn = function spawn(this: ChildProcessInternals, options) {
     const request = pending;
     pending = undefined;
-    if (request !== undefined || registered) {
+    // Node validates `options` itself (ERR_INVALID_ARG_TYPE for a non-object): leave anything
+    // that is not an object to it untouched, so the error is exactly Node's.
+    if ((request !== undefined || registered) && typeof options === 'object' && options !== null) {
       adopt(
         this,
         options,
@@ -93,7 +96,7 @@ function install(): void {
 
 /** Runs `call` (one of Node's child_process functions) with the tether armed for its child. */
 export function withTether<T>(request: TetherRequest, call: () => T): T {
-  validateTetherRequest(request);
+  validateTetherRequest(request, withTether);
   install();
   const previous = pending;
   pending = request;
@@ -105,14 +108,24 @@ export function withTether<T>(request: TetherRequest, call: () => T): T {
 }
 
 /** Throws for a bad `deathSignal`, `requireTether`, `tree` or `treeGraceMs`, or a bad TETHERED_DEFAULTS, before anything is spawned. */
-export function validateTetherRequest(request: TetherRequest): void {
-  validateDeathSignal(request.deathSignal);
-  validateRequireTether(request.requireTether);
-  validateTree(request.tree);
+export function validateTetherRequest(
+  request: TetherRequest,
+  above: (...args: never[]) => unknown = validateTetherRequest,
+): void {
+  // An error's stack starts at the call of `above` (the caller's frame, not tethered's).
+  validateDeathSignal(request.deathSignal, above);
+  validateRequireTether(request.requireTether, above);
+  validateTree(request.tree, above);
   if (request.treeGraceMs !== undefined) validateTreeGraceMs(request.treeGraceMs);
   if (request.tree === true && request.deathSignal === null) throw treeWithoutDeathSignal();
   getDefaults();
 }
+
+/**
+ * Calls of Node's child_process functions made by tethered itself, in progress: the synchronous
+ * seam (sync.ts) passes them straight to Node, even under tethered/register.
+ */
+export const internalNodeCalls = { depth: 0 };
 
 /** Tethers every ChildProcess spawned from now on in this environment (tethered/register). */
 export function registerGlobally(): void {
@@ -139,6 +152,9 @@ function adopt(
     }
     return;
   }
+  const registry = registryFor(state.binding);
+  const initProblem = registry.initProblem();
+  if (initProblem !== undefined && requireTether) throw tetherUnavailable(initProblem);
   let tree: TreeMode | undefined;
   if (request.reuse === undefined && resolved.tree) {
     const [ok, reason] = state.binding.treeSupport();
@@ -150,7 +166,7 @@ function adopt(
     }
     // Otherwise the child is still tethered itself; only its descendants are not covered.
   }
-  const handle = request.reuse ?? new TetheredHandle(registryFor(state.binding), deathSignal, tree);
+  const handle = request.reuse ?? new TetheredHandle(registry, deathSignal, tree);
   // Move over what Node's constructor put on its handle: onexit and the owner symbol. Node's
   // handle is never spawned, so it can never be closed, and its native side holds it for the life
   // of the environment: leave nothing on it that points back at the ChildProcess, or every
@@ -210,79 +226,8 @@ export function resolveDeathSignal(value: unknown, fallback: unknown, detached: 
     return resolveDeathSignal(fallback, undefined, false);
   }
   if (value === null) return 0;
-  const signal = signalNumber(value);
-  // The same error validateDeathSignal() throws for a value that is not a signal.
-  if (signal === undefined) throw asDeathSignalError(killSignalError(value));
-  return signal;
-}
-
-/** Throws exactly what Node throws for the same value given as `killSignal`. */
-export function validateDeathSignal(value: unknown): void {
-  if (value === undefined || value === null) return;
-  if (typeof value !== 'string' && typeof value !== 'number') {
-    throw asDeathSignalError(killSignalError(value));
-  }
-  if (signalNumber(value) === undefined) throw asDeathSignalError(killSignalError(value));
-}
-
-/**
- * Calls of Node's child_process functions made by tethered itself, in progress: the synchronous
- * seam (sync.ts) passes them straight to Node, even under tethered/register.
- */
-export const internalNodeCalls = { depth: 0 };
-
-/** The error Node's own validation throws for `killSignal: value` (nothing is spawned). */
-function killSignalError(value: unknown): Error {
-  internalNodeCalls.depth++;
-  try {
-    // Node validates killSignal before it creates the ChildProcess.
-    childProcess.spawnSync('tethered-validate-only', {
-      killSignal: value as NodeJS.Signals,
-      stdio: 'ignore',
-    });
-  } catch (error) {
-    return error as Error;
-  } finally {
-    internalNodeCalls.depth--;
-  }
-  return new TypeError(`Unknown signal: ${String(value)}`);
-}
-
-/** Throws exactly what Node throws for the same value given as a boolean option. */
-export function validateRequireTether(value: unknown): void {
-  validateBooleanOption(value, 'requireTether');
-}
-
-/** `tree` is validated as Node validates a boolean option. */
-export function validateTree(value: unknown): void {
-  validateBooleanOption(value, 'tree');
-}
-
-function validateBooleanOption(value: unknown, name: string): void {
-  if (value === undefined || value === null || typeof value === 'boolean') return;
-  try {
-    // Node validates `detached` as a boolean before it creates the ChildProcess.
-    childProcess.spawnSync('tethered-validate-only', {
-      detached: value,
-      stdio: 'ignore',
-    } as childProcess.SpawnSyncOptions);
-  } catch (error) {
-    const e = error as Error;
-    const before = e.message;
-    e.message = before.replace('"options.detached"', `"options.${name}"`);
-    if (typeof e.stack === 'string') e.stack = e.stack.replace(before, e.message);
-    throw e;
-  }
-}
-
-function asDeathSignalError(error: Error): Error {
-  const before = error.message;
-  const after = before.replace('"options.killSignal"', '"options.deathSignal"');
-  if (after !== before) {
-    error.message = after;
-    if (typeof error.stack === 'string') error.stack = error.stack.replace(before, after);
-  }
-  return error;
+  validateDeathSignal(value, resolveDeathSignal);
+  return signalNumber(value) ?? 0;
 }
 
 let warnedNoAddon = false;

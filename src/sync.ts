@@ -124,7 +124,7 @@ function install(): SyncSeam {
 
 /** Runs `call` (Node's spawnSync, execSync or execFileSync) with the tether armed for its child. */
 export function withSyncTether<T>(request: TetherRequest, call: () => T): T {
-  validateTetherRequest(request);
+  validateTetherRequest(request, withSyncTether);
   const found = install();
   if (found.problem !== undefined) {
     if (resolveTether(request, false).requireTether) throw tetherUnavailable(found.problem);

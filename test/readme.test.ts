@@ -33,10 +33,7 @@ interface Result {
 }
 
 function runSample(node: string, file: string, wrapper: string[] = []): Promise<Result> {
-  const [command, ...args]: [string, ...string[]] = [...wrapper, node, file] as [
-    string,
-    ...string[],
-  ];
+  const [command = node, ...args] = [...wrapper, node, file];
   return new Promise((resolve) => {
     execFile(
       command,

@@ -1,12 +1,14 @@
 // Runs one scenario against an implementation of child_process and records what a user can
 // observe, in a shape that compares equal between node:child_process and tethered when the two
 // behave the same. Pids, handle objects and timings are reduced to what is deterministic.
-import type * as childProcess from 'node:child_process';
+import * as childProcess from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
 import { killQuietly } from '../helpers/proc.js';
+
+const { ChildProcess } = childProcess;
 import { TetheredHandle } from '../../lib/handle.js';
 
 /** The part of child_process a scenario may use. */
@@ -35,6 +37,12 @@ export interface Scenario {
    * in Node's validation before any handle is used, or that spawn inside a subprocess.
    */
   readonly reachesHandle?: boolean;
+  /**
+   * The scenario runs its children in subprocess parents that report their spawns (see
+   * {@link Run.noteSubprocess}); each tethered-side parent must have spawned only through the
+   * tethered handle, with capabilities().deathSignal true.
+   */
+  readonly inSubprocess?: boolean;
   readonly run: (run: Run) => Promise<unknown>;
 }
 
@@ -49,6 +57,34 @@ TetheredHandle.prototype.spawn = function countedSpawn(this: TetheredHandle, ...
 /** How many times a TetheredHandle was asked to spawn so far in this process. */
 export function tetheredHandleSpawns(): number {
   return handleSpawns;
+}
+
+// Node's own Process handle (process_wrap), as every ChildProcess gets it from its constructor:
+// each call of its spawn is a child that did not go through the tethered handle.
+let nodeSpawns = 0;
+const nodeProcessPrototype = Object.getPrototypeOf(
+  (new ChildProcess() as unknown as { _handle: object })._handle,
+) as { spawn: (...args: unknown[]) => number };
+const originalNodeSpawn = nodeProcessPrototype.spawn;
+nodeProcessPrototype.spawn = function countedNodeSpawn(this: unknown, ...args: unknown[]) {
+  nodeSpawns++;
+  return originalNodeSpawn.apply(this, args);
+};
+
+/** How many times Node's own Process handle was asked to spawn so far in this process. */
+export function nodeHandleSpawns(): number {
+  return nodeSpawns;
+}
+
+/**
+ * What a subprocess parent (fixtures/*-parent.mjs) reports about its own spawns: how many went
+ * through the tethered handle and through Node's, and (tethered side) whether capabilities()
+ * said its children are tethered.
+ */
+export interface SubprocessSpawns {
+  tethered: number;
+  node: number;
+  deathSignal?: boolean;
 }
 
 /** Error fields a user can observe, with the class name and the sorted own keys. */
@@ -146,6 +182,8 @@ export interface ChildRecord {
  */
 export class Run {
   readonly dir: string;
+  /** The spawn reports of the subprocess parents this run started (see {@link noteSubprocess}). */
+  readonly subprocesses: SubprocessSpawns[] = [];
   readonly #children: childProcess.ChildProcess[] = [];
   readonly #pids: { pid: number; start: string }[] = [];
 
@@ -161,6 +199,16 @@ export class Run {
   track<C extends childProcess.ChildProcess>(child: C): C {
     this.#children.push(child);
     return child;
+  }
+
+  /**
+   * Takes the `spawns` field out of a subprocess parent's report (it differs between the sides by
+   * design) and keeps it for the checks in define.ts; returns the rest of the report.
+   */
+  noteSubprocess<T extends object>(report: T & { spawns?: SubprocessSpawns }): T {
+    const { spawns, ...rest } = report;
+    this.subprocesses.push(spawns ?? { tethered: -1, node: -1 });
+    return rest as T;
   }
 
   /** Remembers a live pid (e.g. a grandchild reported by a fixture) for cleanup. */

@@ -12,7 +12,7 @@ function unrefParent(mode: 'ignore' | 'pipe' | 'fork'): Scenario {
       pipe: "unref() with stdio 'pipe': the open pipes keep the parent until the child exits",
       fork: 'fork: unref() plus channel.unref() lets the parent exit while the child runs',
     }[mode],
-    reachesHandle: false,
+    inSubprocess: true,
     run: (run: Run) =>
       new Promise((resolve, reject) => {
         execFile(
@@ -23,11 +23,9 @@ function unrefParent(mode: 'ignore' | 'pipe' | 'fork'): Scenario {
               reject(new Error(`${error.message}\n${stderr}`));
               return;
             }
-            const report = JSON.parse(stdout) as {
-              pid: number;
-              aliveAtExit: boolean;
-              code: number;
-            };
+            const report = run.noteSubprocess(
+              JSON.parse(stdout) as { pid: number; aliveAtExit: boolean; code: number },
+            );
             run.trackPid(report.pid);
             resolve({ aliveAtExit: report.aliveAtExit, code: report.code, stderr });
           },
@@ -43,7 +41,7 @@ function unrefParent(mode: 'ignore' | 'pipe' | 'fork'): Scenario {
 function limitedParent(which: 'emfile' | 'eperm-uid' | 'eperm-gid', name: string): Scenario {
   return {
     name,
-    reachesHandle: false,
+    inSubprocess: true,
     run: (run: Run) =>
       new Promise((resolve, reject) => {
         const script = join(run.fixtures, 'limited-parent.mjs');
@@ -60,8 +58,9 @@ function limitedParent(which: 'emfile' | 'eperm-uid' | 'eperm-gid', name: string
           args,
           unprivileged ? { uid: 65534, gid: 65534 } : {},
           (error, stdout, stderr) => {
-            if (error === null) resolve({ report: JSON.parse(stdout) as unknown, stderr });
-            else reject(new Error(`${error.message}\n${stderr}`));
+            if (error === null) {
+              resolve({ report: run.noteSubprocess(JSON.parse(stdout) as object), stderr });
+            } else reject(new Error(`${error.message}\n${stderr}`));
           },
         );
       }),

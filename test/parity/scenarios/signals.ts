@@ -1,8 +1,19 @@
 // kill() return values and validation, timeout + killSignal, AbortSignal before and after spawn,
 // Symbol.dispose, ref/unref.
 import { getEventListeners, once } from 'node:events';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { attempt, type LooseCall, type Run, type Scenario } from '../harness.js';
+
+/** Blocks the JS thread until `path` exists (bounded: throws after 20 s). */
+function waitForFileSync(path: string): void {
+  const deadline = Date.now() + 20_000;
+  const cell = new Int32Array(new SharedArrayBuffer(4));
+  while (!existsSync(path)) {
+    if (Date.now() > deadline) throw new Error(`${path} did not appear`);
+    Atomics.wait(cell, 0, 0, 2);
+  }
+}
 
 /** Arguments for a child that prints 'ready' once it traps SIGTERM and SIGUSR1 (see fixture). */
 function trapsSignals(run: Run): [string, string[]] {
@@ -91,7 +102,16 @@ export const signals: readonly Scenario[] = [
   },
   {
     name: 'timeout against a child that traps SIGTERM: no escalation',
-    run: (run) => run.observe(run.api.spawn(...trapsSignals(run), { timeout: 1500 })),
+    run: (run) => {
+      const [file, args] = trapsSignals(run);
+      // A relative path, so that spawnargs are the same on both sides.
+      const options = { timeout: 100, cwd: run.dir };
+      const record = run.observe(run.api.spawn(file, [...args, 'ready'], options));
+      // Node starts the timeout inside spawn(); its callback cannot run while this blocks, so
+      // SIGTERM arrives only after the child trapped it.
+      waitForFileSync(join(run.dir, 'ready'));
+      return record;
+    },
   },
   {
     name: 'timeout 0 means no timeout',

@@ -1,0 +1,33 @@
+// 200 Workers that each spawn a tethered child and end leave no per-Worker residue: open fds and
+// active handles are the same after 100 and after 200 Workers, and RSS grows in the second
+// hundred by less than 8 MiB (a leak of 80 KiB per Worker would exceed it; the first hundred
+// include the warm-up). Every Worker's child must be tethered (requireTether).
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { expect, it } from 'vitest';
+
+const FIXTURE = fileURLToPath(new URL('./fixtures/defects/many-workers.mjs', import.meta.url));
+
+interface Sample {
+  rss: number;
+  fds: number;
+  handles: number;
+}
+
+it('200 Workers that spawn and end: fds, handles and RSS stay flat', async () => {
+  const { samples } = await new Promise<{ samples: Sample[] }>((resolve, reject) => {
+    execFile(
+      process.execPath,
+      ['--expose-gc', FIXTURE],
+      { timeout: 120_000 },
+      (error, stdout, stderr) => {
+        if (error !== null) reject(new Error(`${error.message}\n${stderr}`));
+        else resolve(JSON.parse(stdout) as { samples: Sample[] });
+      },
+    );
+  });
+  const [, half, end] = samples as [Sample, Sample, Sample];
+  expect(end.fds).toBe(half.fds);
+  expect(end.handles).toBe(half.handles);
+  expect(end.rss - half.rss).toBeLessThan(8 * 1024 * 1024);
+}, 150_000);
