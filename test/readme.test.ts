@@ -33,7 +33,7 @@ interface Result {
 }
 
 function runSample(node: string, file: string, wrapper: string[] = []): Promise<Result> {
-  const [command = node, ...args] = [...wrapper, node, file];
+  const [command, ...args] = wrapper.length > 0 ? [...wrapper, node, file] : [node, file];
   return new Promise((resolve) => {
     execFile(
       command,
