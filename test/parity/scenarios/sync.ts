@@ -18,6 +18,18 @@ function writes(fd: number, count: number): string[] {
   return ['-c', `import os; os.write(${String(fd)}, b"x" * ${String(count)})`];
 }
 
+/**
+ * Like {@link writes}, then waits to be killed: a child that exits right after writing may exit
+ * before the parent has read past `maxBuffer`, in Node as in tethered, so whether it gets killed
+ * would be a race.
+ */
+function writesThenWaits(fd: number, count: number): string[] {
+  return [
+    '-c',
+    `import os, time; os.write(${String(fd)}, b"x" * ${String(count)}); time.sleep(60)`,
+  ];
+}
+
 const BIG_ENV = { BIG: 'x'.repeat(3_000_000) };
 const TEN_MB = 10 * 1024 * 1024;
 
@@ -112,11 +124,11 @@ const spawnSyncScenarios: SyncScenario[] = [
   },
   {
     name: 'spawnSync: maxBuffer hit on stdout',
-    run: spawnSync(PY, writes(1, 300), { maxBuffer: 100 }),
+    run: spawnSync(PY, writesThenWaits(1, 300), { maxBuffer: 100 }),
   },
   {
     name: 'spawnSync: maxBuffer hit on stderr',
-    run: spawnSync(PY, writes(2, 300), { maxBuffer: 100 }),
+    run: spawnSync(PY, writesThenWaits(2, 300), { maxBuffer: 100 }),
   },
   {
     name: 'spawnSync: maxBuffer counts stdout and stderr together',
@@ -124,7 +136,7 @@ const spawnSyncScenarios: SyncScenario[] = [
       'sh',
       [
         '-c',
-        `${PY} -c 'import os; os.write(1, b"o" * 80)'; ${PY} -c 'import os; os.write(2, b"e" * 80)'`,
+        `${PY} -c 'import os; os.write(1, b"o" * 80)'; exec ${PY} -c 'import os, time; os.write(2, b"e" * 80); time.sleep(60)'`,
       ],
       { maxBuffer: 100 },
     ),
@@ -135,7 +147,7 @@ const spawnSyncScenarios: SyncScenario[] = [
   },
   {
     name: 'spawnSync: maxBuffer with a custom killSignal',
-    run: spawnSync(PY, writes(1, 300), { maxBuffer: 10, killSignal: 'SIGKILL' }),
+    run: spawnSync(PY, writesThenWaits(1, 300), { maxBuffer: 10, killSignal: 'SIGKILL' }),
   },
   {
     name: 'spawnSync: timeout, default killSignal',
@@ -261,7 +273,10 @@ const execSyncScenarios: SyncScenario[] = [
     name: 'execSync: maxBuffer throws ENOBUFS',
     run: ({ api, dir }) =>
       outcome(
-        () => api.execSync(`${PY} -c 'import os; os.write(1, b"z" * 300)'`, { maxBuffer: 50 }),
+        () =>
+          api.execSync(`exec ${PY} -c 'import os, time; os.write(1, b"z" * 300); time.sleep(60)'`, {
+            maxBuffer: 50,
+          }),
         dir,
       ),
   },
@@ -303,7 +318,7 @@ const execFileSyncScenarios: SyncScenario[] = [
   {
     name: 'execFileSync: maxBuffer throws ENOBUFS',
     run: ({ api, dir }) =>
-      outcome(() => api.execFileSync(PY, writes(1, 500), { maxBuffer: 20 }), dir),
+      outcome(() => api.execFileSync(PY, writesThenWaits(1, 500), { maxBuffer: 20 }), dir),
   },
   {
     name: 'execFileSync: timeout with killSignal SIGKILL throws',
