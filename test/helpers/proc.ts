@@ -23,10 +23,32 @@ export function parentPid(pid: number): number | undefined {
   }
 }
 
+/** The start time of `pid` (clock ticks after boot, /proc/<pid>/stat field 22), or undefined. */
+function startTime(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The start time of each pid a test watched with {@link isAlive} the first time it was seen
+ * alive. pid_max is 32768 here and a suite run starts far more processes, so a pid killed in a
+ * test's cleanup may by then belong to another test's process: {@link killQuietly} spares it.
+ */
+const watchedStart = new Map<number, string>();
+
 /** True while `pid` exists and is not a zombie. */
 export function isAlive(pid: number): boolean {
   const state = processState(pid);
-  return state !== undefined && state !== 'Z' && state !== 'X';
+  const alive = state !== undefined && state !== 'Z' && state !== 'X';
+  if (alive && !watchedStart.has(pid)) {
+    const start = startTime(pid);
+    if (start !== undefined) watchedStart.set(pid, start);
+  }
+  return alive;
 }
 
 /** A field of /proc/<pid>/status (e.g. 'SigBlk'), or undefined. */
@@ -74,6 +96,9 @@ export function waitForDeath(pid: number, timeoutMs: number): Promise<boolean> {
 /** SIGKILLs `pid` if it still exists; never throws. */
 export function killQuietly(pid: number | undefined, signal: NodeJS.Signals = 'SIGKILL'): void {
   if (pid === undefined) return;
+  const watched = watchedStart.get(pid);
+  // Watched once and now another process (or gone): the pid is not ours any more.
+  if (watched !== undefined && startTime(pid) !== watched) return;
   try {
     process.kill(pid, signal);
   } catch {
