@@ -298,7 +298,7 @@ bool ReadBytes(napi_env env, napi_value value, const char** data, size_t* length
 }
 
 // spawnSync(file, args, envPairs, cwd, pipes, fds, inputs, detached, uid, gid, deathSignal,
-//           timeoutMs, maxBuffer, killSignal, pipeBufferSize)
+//           timeoutMs, maxBuffer, killSignal, pipeBufferSize, tree, treeGraceMs)
 // pipes[i]: -1 when slot i is not a pipe (the child gets fds[i]; -1 ignore), else 1 readable |
 // 2 writable; inputs[i]: an ArrayBufferView for a readable pipe, or undefined.
 // Blocks until the child has exited. [error, pid, exitStatus, termSignal, ...output] (each output
@@ -352,6 +352,12 @@ Napi::Value SpawnSync(const Napi::CallbackInfo& info) {
       napi_get_value_int32(env, info[13], &options.kill_signal) != napi_ok ||
       napi_get_value_int32(env, info[14], &options.pipe_buffer_size) != napi_ok) {
     return Napi::Number::New(env, -EINVAL);
+  }
+  if (info.Length() >= 17 && ReadBool(env, info[15])) {  // tree mode
+    request.tree = true;
+    if (napi_get_value_int32(env, info[16], &request.tree_grace_ms) != napi_ok) {
+      return Napi::Number::New(env, -EINVAL);
+    }
   }
   options.timeout_ms = timeout >= 1.8e19 ? UINT64_MAX
                        : timeout > 0     ? static_cast<uint64_t>(timeout)

@@ -37,7 +37,8 @@ int Guardians::Watch(SpawnRequest* request, pid_t guardian, UniqueFd control) {
     }
     return err;
   }
-  Entry entry{request, guardian, std::move(control), 0, UniqueFd(), request->env_id, false};
+  Entry entry{request,         guardian, std::move(control), 0, UniqueFd(),
+              request->env_id, false,    request->sync_exit};
   entries_.emplace(id, std::move(entry));
   request->child_id = id;
   return 0;
@@ -100,12 +101,28 @@ SpawnRequest* Guardians::OnControlReadable(uint32_t id) {
       if (entry.exit_reported || entry.command == 0) break;
       entry.exit_reported = true;
       entry.command_pidfd.Reset();
-      EnvRouter::Get().Post(entry.env_id, ChildEvent{EventKind::kExit, id, msg.a, msg.b, 0});
+      ReportExit(entry, id, msg.a, msg.b);
       break;
     default:
       break;
   }
   return settled;
+}
+
+void Guardians::ReportExit(const Entry& entry, uint32_t id, int code, int sig) {
+  // Runs on the spawner thread with mu_ held.
+  if (entry.sync_exit == nullptr) {
+    EnvRouter::Get().Post(entry.env_id, ChildEvent{EventKind::kExit, id, code, sig, 0});
+    return;
+  }
+  SyncTreeExit& exit = *entry.sync_exit;
+  std::lock_guard<std::mutex> lock(exit.mu);
+  exit.exited = true;
+  exit.exit_code = code;
+  exit.term_signal = sig;
+  const uint64_t one = 1;
+  ssize_t written = write(exit.event.Get(), &one, sizeof(one));
+  (void)written;  // a fresh eventfd written once cannot be full
 }
 
 SpawnRequest* Guardians::CloseLocked(std::unordered_map<uint32_t, Entry>::iterator it) {
@@ -119,7 +136,7 @@ SpawnRequest* Guardians::CloseLocked(std::unordered_map<uint32_t, Entry>::iterat
   } else if (!entry.exit_reported && entry.command != 0) {
     // The guardian was killed before it could report the command's exit; the command died with
     // it (its death signal toward the guardian is SIGKILL).
-    EnvRouter::Get().Post(entry.env_id, ChildEvent{EventKind::kExit, it->first, 0, SIGKILL, 0});
+    ReportExit(entry, it->first, 0, SIGKILL);
   }
   epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, entry.control.Get(), nullptr);
   const pid_t guardian = entry.guardian;

@@ -7,6 +7,7 @@
 #include <sys/types.h>
 
 #include <cstdint>
+#include <memory>
 #include <mutex>
 #include <unordered_map>
 #include <vector>
@@ -16,6 +17,18 @@
 namespace tethered {
 
 struct SpawnRequest;
+
+// A synchronous tree spawn's command exit, shared by the calling JS thread (sync_runner.cc) and
+// the spawner thread: the calling thread polls `event` (an eventfd the spawner thread writes
+// once the guardian has reported the exit) instead of a pidfd. The guardian itself stays in the
+// spawner's bookkeeping and is reaped there, as for an async tree child.
+struct SyncTreeExit {
+  UniqueFd event;  // created by the calling thread; written (1) once, on the exit report
+  std::mutex mu;   // guards the fields below
+  bool exited = false;
+  int exit_code = 0;
+  int term_signal = 0;
+};
 
 // Child ids of tree children have this bit set; the reaper's ids never do.
 constexpr uint32_t kTreeIdBit = 0x40000000;
@@ -53,7 +66,11 @@ class Guardians {
     UniqueFd command_pidfd;
     uint64_t env_id;
     bool exit_reported = false;
+    std::shared_ptr<SyncTreeExit> sync_exit;  // a synchronous spawn's: the exit goes there
   };
+
+  // Runs on the spawner thread with mu_ held. Delivers the command's exit to its owner.
+  void ReportExit(const Entry& entry, uint32_t id, int code, int sig);
 
   // Runs on the spawner thread with mu_ held. The guardian is gone (EOF): settle and forget it.
   SpawnRequest* CloseLocked(std::unordered_map<uint32_t, Entry>::iterator it);

@@ -13,12 +13,12 @@
 #include <vector>
 
 #include "guardian_image.h"
+#include "guardians.h"
 #include "unique_fd.h"
 
 namespace tethered {
 
 class Reaper;
-class Guardians;
 
 // One spawn, as a flat value built on the JS thread. The spawner fills in the result.
 struct SpawnRequest {
@@ -41,7 +41,10 @@ struct SpawnRequest {
   // spawnSync: the reaper does not watch the child; its pid and pidfd go back to the caller, which
   // waits for it and reaps it itself (sync_runner.cc). (Tree mode adds its flag next to this one.)
   bool hand_back = false;
-  bool tree = false;      // start it under a guardian (tree mode)
+  bool tree = false;  // start it under a guardian (tree mode)
+  // spawnSync in tree mode: where the guardian reports the command's exit. The guardian is not
+  // handed back (hand_back only applies when tree mode falls back to a plain launch).
+  std::shared_ptr<SyncTreeExit> sync_exit;
   int tree_grace_ms = 0;  // the guardian's grace period before SIGKILL
   bool probe = false;     // not a spawn: find out whether the guardian can run here
   bool awaiting = false;  // set by the spawner: completes when the guardian reports

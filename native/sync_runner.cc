@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -13,6 +14,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "guardians.h"
 #include "unique_fd.h"
 
 namespace tethered {
@@ -59,11 +61,19 @@ class Runner {
                                                            : start + options_.timeout_ms;
     timer_active_ = options_.timeout_ms > 0;
     if (int err = MakePipes(); err != 0) return SetError(err);
-    request_->hand_back = true;
+    request_->hand_back = true;  // a plain child (tree mode's fallback included) comes back to us
+    if (request_->tree) {
+      auto exit = std::make_shared<SyncTreeExit>();
+      exit->event.Reset(eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));
+      if (!exit->event.Valid()) return SetError(-errno);
+      request_->sync_exit = exit;
+    }
     if (int err = Spawner::Get().SpawnSync(request_); err != 0) return SetError(err);
-    pid_ = request_->pid;
+    pid_ = request_->pid;  // in tree mode the command's, as the guardian reported it
     pidfd_.Reset(request_->pidfd);
     request_->pidfd = -1;
+    tree_id_ = request_->child_id;  // nonzero only for a child under a guardian
+    if (tree_id_ != 0) tree_exit_ = request_->sync_exit;
     out_->pid = pid_;
     for (Pipe& pipe : pipes_) {
       if (pipe.writing) Write(&pipe);
@@ -175,8 +185,11 @@ class Runner {
     }
   }
 
-  // Runs on a JS thread. 0 or -errno. Only while the child is unreaped: only we reap it.
+  // Runs on a JS thread. 0 or -errno. Only while the child is unreaped: only we reap it. A tree
+  // command is signalled as kill() signals an async one: through its pidfd, or (without pidfds)
+  // by its guardian; -ESRCH once its exit was reported.
   [[nodiscard]] int Signal(int sig) {
+    if (tree_id_ != 0) return Spawner::Get().Kill(tree_id_, sig);
     long r = pidfd_.Valid() ? syscall(SYS_pidfd_send_signal, pidfd_.Get(), sig, nullptr, 0)
                             : kill(pid_, sig);
     return r == 0 ? 0 : -errno;
@@ -201,8 +214,30 @@ class Runner {
     timer_active_ = false;
   }
 
+  // Runs on a JS thread. Takes a tree command's exit if its guardian has reported it (blocking:
+  // waits until it has). The guardian is the spawner's child: the spawner thread reaps it.
+  void TakeTreeExit(bool block) {
+    for (;;) {
+      uint64_t count;
+      if (read(tree_exit_->event.Get(), &count, sizeof(count)) < 0 && errno == EINTR) continue;
+      {
+        std::lock_guard<std::mutex> lock(tree_exit_->mu);
+        if (tree_exit_->exited) {
+          exited_ = true;
+          exit_status_ = tree_exit_->term_signal != 0 ? 0 : tree_exit_->exit_code;
+          term_signal_ = tree_exit_->term_signal;
+          return;
+        }
+      }
+      if (!block) return;
+      struct pollfd fd = {tree_exit_->event.Get(), POLLIN, 0};
+      (void)poll(&fd, 1, kMaxPollMs);  // a failed poll only makes this a bounded retry
+    }
+  }
+
   // Runs on a JS thread. Reaps our child if it has exited (blocking: waits until it has).
   void Reap(bool block) {
+    if (tree_exit_ != nullptr) return TakeTreeExit(block);
     siginfo_t info = {};
     int r;
     do {
@@ -242,9 +277,10 @@ class Runner {
         fds.push_back({pipe.fd.Get(), events, 0});
         polled.push_back(&pipe);
       }
-      const bool watch_pidfd = !exited_ && pidfd_.Valid();
-      if (watch_pidfd) fds.push_back({pidfd_.Get(), POLLIN, 0});
-      const bool poll_exit = !exited_ && !pidfd_.Valid();
+      const int exit_fd = tree_exit_ != nullptr ? tree_exit_->event.Get() : pidfd_.Get();
+      const bool watch_pidfd = !exited_ && exit_fd >= 0;
+      if (watch_pidfd) fds.push_back({exit_fd, POLLIN, 0});
+      const bool poll_exit = !exited_ && exit_fd < 0;
       if (fds.empty() && poll_exit && !timer_active_) {
         Reap(true);  // nothing else to watch and no deadline: wait for exactly this child
         continue;
@@ -290,6 +326,8 @@ class Runner {
   std::vector<Pipe> pipes_;
   pid_t pid_ = 0;
   UniqueFd pidfd_;
+  uint32_t tree_id_ = 0;                     // tree mode: the guardian's child id
+  std::shared_ptr<SyncTreeExit> tree_exit_;  // tree mode: where the command's exit arrives
   bool exited_ = false;
   bool killed_ = false;
   int exit_status_ = -1;

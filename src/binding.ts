@@ -57,6 +57,8 @@ export interface NativeBinding {
     maxBuffer: number,
     killSignal: number,
     pipeBufferSize: number,
+    tree?: boolean,
+    treeGraceMs?: number,
   ): [number, number, number, number, ...(Buffer | null)[]] | number;
   /**
    * `pipes[i].open(fds[i])` for each socketpair parent end; an fd no Pipe took is closed. Until

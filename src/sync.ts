@@ -116,6 +116,8 @@ function install(): SyncSeam {
     const tether = request ?? {
       deathSignal: options['deathSignal'],
       requireTether: options['requireTether'],
+      tree: options['tree'],
+      treeGraceMs: options['treeGraceMs'],
     };
     return runTethered(options, tether, () => original.call(this, options));
   };
@@ -157,7 +159,11 @@ function optionalNumber(value: unknown, fallback: number): number | undefined {
   return typeof value === 'number' ? value : undefined;
 }
 
-function planOf(options: Record<string, unknown>, deathSignal: number): Plan | string {
+function planOf(
+  options: Record<string, unknown>,
+  deathSignal: number,
+  tree: { graceMs: number } | undefined,
+): Plan | string {
   const { file, args, envPairs, cwd, stdio, uid, gid } = options;
   if (typeof file !== 'string' || !Array.isArray(args) || !Array.isArray(envPairs)) {
     return 'the options lack file, args or envPairs';
@@ -213,11 +219,13 @@ function planOf(options: Record<string, unknown>, deathSignal: number): Plan | s
     Boolean(options['detached']),
     uid == null ? undefined : uid,
     gid == null ? undefined : gid,
-    deathSignal, // tree mode adds its flag to this request (and to SpawnRequest) next to this one
+    deathSignal,
     Math.trunc(timeout),
     maxBuffer,
     killSignal | 0,
     PIPE_BUFFER_SIZE,
+    tree !== undefined,
+    tree?.graceMs ?? 0,
   ];
 }
 
@@ -242,9 +250,23 @@ function runTethered(
   request: TetherRequest,
   untethered: () => unknown,
 ): unknown {
-  const { deathSignal, requireTether } = resolveTether(request, options['detached'] === true);
+  const resolved = resolveTether(request, options['detached'] === true);
+  const { requireTether } = resolved;
+  let { deathSignal } = resolved;
   const state = bindingState();
-  const plan = state.binding === undefined ? state.reason : planOf(options, deathSignal);
+  // Tree mode as for the async functions (seam.ts adopt): where the guardian cannot run, the
+  // child is still tethered itself, or requireTether refuses it.
+  let tree: { graceMs: number } | undefined;
+  if (state.binding !== undefined && resolved.tree) {
+    const [ok, reason] = state.binding.treeSupport();
+    if (ok) {
+      if (deathSignal === 0) deathSignal = SIGTERM;
+      tree = { graceMs: resolved.treeGraceMs };
+    } else if (requireTether) {
+      throw tetherUnavailable(`tree mode is unavailable: ${reason}`);
+    }
+  }
+  const plan = state.binding === undefined ? state.reason : planOf(options, deathSignal, tree);
   if (state.binding === undefined || typeof plan === 'string') {
     // Node's own runner, untethered (it also throws or aborts where Node does for odd options).
     if (requireTether) throw tetherUnavailable(typeof plan === 'string' ? plan : 'unknown');
