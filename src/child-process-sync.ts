@@ -19,7 +19,8 @@ function tetherSync(nodeFunction: AnyFunction, name: string): AnyFunction {
 /**
  * Tethered `child_process.spawnSync`: Node's own function (same validation, defaults, result
  * object and errors), whose child is launched by tethered's spawner thread with a death signal
- * and waited for on the calling thread; plus the `deathSignal` and `requireTether` options.
+ * and waited for on the calling thread; plus the `deathSignal`, `requireTether`, `tree` and
+ * `treeGraceMs` options.
  * Differences from Node: none observable in the result; the child is tethered.
  */
 export const spawnSync = tetherSync(
