@@ -19,6 +19,7 @@
 #include <sys/wait.h>
 #include <time.h>
 
+#include "execvp_errors.h"
 #include "guardian_protocol.h"
 #include "launch.h"
 #include "raw_syscall.h"
@@ -196,19 +197,7 @@ long ExecCommand() {
       sh_argv[0] = saved0;
       sh_argv[1] = saved1;
     }
-    switch (-err) {
-      case EACCES:
-        saw_eacces = true;
-        break;
-      case ENOENT:
-      case ESTALE:
-      case ENOTDIR:
-      case ENODEV:
-      case ETIMEDOUT:
-        break;
-      default:
-        return err;
-    }
+    if (!ExecvpTriesNext(err, &saw_eacces)) return err;
   }
   return saw_eacces ? -EACCES : err;
 }

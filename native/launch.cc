@@ -19,6 +19,7 @@
 #include <sys/syscall.h>
 #include <time.h>
 
+#include "execvp_errors.h"
 #include "raw_syscall.h"
 
 namespace tethered {
@@ -146,19 +147,7 @@ long ExecCandidates(LaunchPlan* plan) {
       err = RawSyscall(SYS_execve, reinterpret_cast<long>(plan->sh_argv[0]),
                        reinterpret_cast<long>(plan->sh_argv), reinterpret_cast<long>(plan->envp));
     }
-    switch (-err) {
-      case EACCES:
-        saw_eacces = true;
-        break;
-      case ENOENT:
-      case ESTALE:
-      case ENOTDIR:
-      case ENODEV:
-      case ETIMEDOUT:
-        break;
-      default:
-        return err;
-    }
+    if (!ExecvpTriesNext(err, &saw_eacces)) return err;
   }
   return saw_eacces ? -EACCES : err;
 }
