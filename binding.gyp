@@ -1,13 +1,13 @@
 {
   "targets": [
     {
-      # The tree-mode helper (native/guardian.cc): static, no libc, its own _start. Plain flags
+      # The tree-mode helper (native/guardian/guardian.cc): static, no libc, its own _start. Plain flags
       # that any gcc/clang (cross compilers included) accept.
       "target_name": "tethered-guardian",
       "conditions": [
         ["OS=='linux'", {
           "type": "executable",
-          "sources": ["native/guardian.cc"],
+          "sources": ["native/guardian/guardian.cc"],
           "cflags!": ["-pthread", "-fPIC", "-fstack-protector-strong"],
           "cflags_cc!": ["-std=gnu++17", "-std=gnu++20", "-fPIC"],
           "cflags_cc": [

@@ -11,11 +11,11 @@
 #include <unordered_set>
 
 #include "env_channel.h"
+#include "guardian/tree_walk.h"
 #include "guardians.h"
 #include "napi.h"
 #include "spawner.h"
 #include "sync_runner.h"
-#include "tree_walk.h"
 
 namespace tethered {
 namespace {

@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "env_channel.h"
-#include "guardian_protocol.h"
+#include "guardian/guardian_protocol.h"
 #include "spawner.h"
 
 #ifndef SYS_pidfd_send_signal

@@ -19,8 +19,8 @@
 #include <sys/syscall.h>
 #include <time.h>
 
-#include "execvp_errors.h"
-#include "raw_syscall.h"
+#include "guardian/execvp_errors.h"
+#include "guardian/raw_syscall.h"
 
 namespace tethered {
 namespace {

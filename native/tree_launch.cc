@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "guardian_protocol.h"
+#include "guardian/guardian_protocol.h"
 #include "guardians.h"
 #include "launch.h"
 #include "spawner.h"

@@ -19,9 +19,9 @@
 #include <sys/wait.h>
 #include <time.h>
 
+#include "../launch.h"
 #include "execvp_errors.h"
 #include "guardian_protocol.h"
-#include "launch.h"
 #include "raw_syscall.h"
 #include "tree_walk.h"
 
