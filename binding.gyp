@@ -56,12 +56,17 @@
           "sources": [
             "native/addon.cc",
             "native/env_channel.cc",
+            "native/env_state.cc",
             "native/guardian_image.cc",
             "native/guardians.cc",
+            "native/js_values.cc",
+            "native/kill_calls.cc",
             "native/launch.cc",
             "native/reaper.cc",
+            "native/spawn_calls.cc",
             "native/spawner.cc",
             "native/sync_runner.cc",
+            "native/syscalls.cc",
             "native/tree_launch.cc",
             "<(INTERMEDIATE_DIR)/guardian_embed.cc"
           ],

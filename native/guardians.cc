@@ -12,10 +12,7 @@
 #include "env_channel.h"
 #include "guardian/guardian_protocol.h"
 #include "spawner.h"
-
-#ifndef SYS_pidfd_send_signal
-#define SYS_pidfd_send_signal 424
-#endif
+#include "syscalls.h"
 
 namespace tethered {
 
@@ -32,9 +29,8 @@ int Guardians::Watch(SpawnRequest* request, pid_t guardian, UniqueFd control) {
   if (epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, control.Get(), &ev) != 0) {
     int err = -errno;
     kill(guardian, SIGKILL);  // our own unreaped child: the pid is still its own
-    int status;
-    while (waitpid(guardian, &status, 0) < 0 && errno == EINTR) {
-    }
+    siginfo_t info;
+    (void)WaitExit(guardian, &info, true);
     return err;
   }
   Entry entry{request,         guardian, std::move(control), 0, UniqueFd(),
@@ -141,23 +137,17 @@ SpawnRequest* Guardians::CloseLocked(std::unordered_map<uint32_t, Entry>::iterat
   epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, entry.control.Get(), nullptr);
   const pid_t guardian = entry.guardian;
   entries_.erase(it);  // closes the control socket and the command's pidfd
-  siginfo_t info = {};
-  int r;
-  do {
-    r = waitid(P_PID, static_cast<id_t>(guardian), &info, WEXITED | WNOHANG);
-  } while (r != 0 && errno == EINTR);
+  siginfo_t info;
   // EOF comes from exit_files(), a moment before the exit is reapable: retry from the loop.
-  if (r == 0 && info.si_pid == 0) stragglers_.push_back(guardian);
+  if (WaitExit(guardian, &info, false) == 0 && info.si_pid == 0) stragglers_.push_back(guardian);
   return settled;
 }
 
 int Guardians::ReapStragglers() {
   // Runs on the spawner thread.
   for (size_t i = 0; i < stragglers_.size();) {
-    siginfo_t info = {};
-    int r = waitid(P_PID, static_cast<id_t>(stragglers_[i]), &info, WEXITED | WNOHANG);
-    if (r != 0 && errno == EINTR) continue;
-    if (r == 0 && info.si_pid == 0) {
+    siginfo_t info;
+    if (WaitExit(stragglers_[i], &info, false) == 0 && info.si_pid == 0) {
       ++i;
     } else {
       stragglers_[i] = stragglers_.back();
@@ -169,7 +159,7 @@ int Guardians::ReapStragglers() {
 
 int Guardians::SendLocked(const Entry& entry, int32_t type, int32_t a, int32_t b) {
   // Runs on any thread with mu_ held.
-  GuardianMessage msg = {type, a, b, 0};
+  GuardianMessage msg = {type, a, b};
   ssize_t n;
   do {
     n = send(entry.control.Get(), &msg, sizeof(msg), MSG_DONTWAIT | MSG_NOSIGNAL);
@@ -183,10 +173,7 @@ int Guardians::Kill(uint32_t id, int sig) {
   auto it = entries_.find(id);
   if (it == entries_.end() || it->second.exit_reported || it->second.command == 0) return -ESRCH;
   const Entry& entry = it->second;
-  if (entry.command_pidfd.Valid()) {
-    long r = syscall(SYS_pidfd_send_signal, entry.command_pidfd.Get(), sig, nullptr, 0);
-    return r == 0 ? 0 : -errno;
-  }
+  if (entry.command_pidfd.Valid()) return SignalProcess(entry.command_pidfd.Get(), 0, sig);
   // Without a pidfd only the guardian can signal the command without risking a reused pid.
   if (sig == 0) return 0;  // it exists: its exit has not been reported
   return SendLocked(entry, kMsgKill, sig, 0);

@@ -9,7 +9,7 @@
 // Forbidden here: malloc/new, locks, C++ exceptions, stdio, errno, any glibc wrapper that
 // consults thread state; raise() (it would signal the parent's spawner thread: use getpid+kill);
 // glibc setuid()/setgid()/setgroups() (they broadcast to every thread of the parent: use the raw
-// syscalls). The order of steps follows libuv's child path and ../shared/DESIGN.md.
+// syscalls). The order of steps follows libuv's child path (docs/design.md, "The child path").
 
 #include "launch.h"
 
@@ -17,10 +17,8 @@
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
-#include <time.h>
 
-#include "guardian/execvp_errors.h"
-#include "guardian/raw_syscall.h"
+#include "guardian/child_steps.h"
 
 namespace tethered {
 namespace {
@@ -40,9 +38,8 @@ struct KernelSigaction {
 static_assert(sizeof(KernelSigaction) == 4 * sizeof(unsigned long), "no padding");
 
 // Runs in the cloned child. Records the failure and exits without returning to the parent.
-[[noreturn]] void Fail(LaunchPlan* plan, LaunchStep step, long negative_errno) {
+[[noreturn]] void Fail(LaunchPlan* plan, long negative_errno) {
   plan->error = static_cast<int>(-negative_errno);
-  plan->failed_step = step;
   for (;;) RawSyscall(SYS_exit, 127);
 }
 
@@ -83,7 +80,7 @@ void MapFds(LaunchPlan* plan) {
   for (int i = 0; i < count; ++i) {
     if (src[i] < 0 || src[i] >= i) continue;
     long moved = RawSyscall(SYS_fcntl, src[i], F_DUPFD_CLOEXEC, count);
-    if (moved < 0) Fail(plan, LaunchStep::kFds, moved);
+    if (moved < 0) Fail(plan, moved);
     src[i] = static_cast<int>(moved);
   }
   for (int i = 0; i < count; ++i) {
@@ -92,96 +89,48 @@ void MapFds(LaunchPlan* plan) {
       RawSyscall(SYS_close, i);
       long null_fd = RawSyscall(SYS_openat, AT_FDCWD, reinterpret_cast<long>("/dev/null"),
                                 i == 0 ? O_RDONLY : O_RDWR);
-      if (null_fd < 0) Fail(plan, LaunchStep::kFds, null_fd);
+      if (null_fd < 0) Fail(plan, null_fd);
       if (null_fd != i) {
         long r = Dup2(null_fd, i);
         RawSyscall(SYS_close, null_fd);
-        if (r < 0) Fail(plan, LaunchStep::kFds, r);
+        if (r < 0) Fail(plan, r);
       }
       continue;
     }
     long r = src[i] == i ? RawSyscall(SYS_fcntl, i, F_SETFD, 0) : Dup2(src[i], i);
-    if (r < 0) Fail(plan, LaunchStep::kFds, r);
+    if (r < 0) Fail(plan, r);
     if (i <= 2) MakeBlocking(i);
   }
 }
 
-// Runs in the cloned child. Sleeps; only for the test knob that widens the clone->prctl window.
-void PauseMs(unsigned ms) {
-  struct timespec ts = {static_cast<time_t>(ms / 1000), static_cast<long>(ms % 1000) * 1000000L};
-  while (RawSyscall(SYS_nanosleep, reinterpret_cast<long>(&ts), reinterpret_cast<long>(&ts)) ==
-         -EINTR) {
+// Runs in the cloned child. Our helper from its sealed memfd, or a command as execvp would.
+long Exec(LaunchPlan* plan) {
+  if (plan->exec_fd < 0) {
+    return ExecvpCandidates(plan->candidates, plan->candidate_count, plan->argv, plan->envp);
   }
-}
-
-// Runs in the cloned child. Arms the death signal; if the parent process already died, delivers
-// it to ourselves (it stays pending until the mask is emptied just before execve).
-void ArmDeathSignal(LaunchPlan* plan) {
-  if (plan->test_pause_before_death_signal_ms != 0)
-    PauseMs(plan->test_pause_before_death_signal_ms);
-  if (plan->death_signal == 0) return;
-  long r = RawSyscall(SYS_prctl, PR_SET_PDEATHSIG, plan->death_signal);
-  if (r < 0) Fail(plan, LaunchStep::kDeathSignal, r);
-  // 0 means the parent is outside our PID namespace: nothing can be concluded from it.
-  long ppid = RawSyscall(SYS_getppid);
-  if (ppid != plan->parent_pid && ppid != 0) {
-    RawSyscall(SYS_kill, RawSyscall(SYS_getpid), plan->death_signal);
-  }
-}
-
-// Runs in the cloned child. execve with glibc execvp semantics over the prepared candidates.
-// Returns the errno to report.
-long ExecCandidates(LaunchPlan* plan) {
-  if (plan->exec_fd >= 0) {  // the guardian, from its sealed memfd
-    return RawSyscall(SYS_execveat, plan->exec_fd, reinterpret_cast<long>(""),
-                      reinterpret_cast<long>(plan->argv), reinterpret_cast<long>(plan->envp),
-                      AT_EMPTY_PATH);
-  }
-  bool saw_eacces = false;
-  long err = -ENOENT;
-  for (const char* const* c = plan->candidates; *c != nullptr; ++c) {
-    err = RawSyscall(SYS_execve, reinterpret_cast<long>(*c), reinterpret_cast<long>(plan->argv),
-                     reinterpret_cast<long>(plan->envp));
-    if (err == -ENOEXEC) {  // no shebang: run it with /bin/sh as execvp does
-      plan->sh_argv[1] = *c;
-      err = RawSyscall(SYS_execve, reinterpret_cast<long>(plan->sh_argv[0]),
-                       reinterpret_cast<long>(plan->sh_argv), reinterpret_cast<long>(plan->envp));
-    }
-    if (!ExecvpTriesNext(err, &saw_eacces)) return err;
-  }
-  return saw_eacces ? -EACCES : err;
+  return RawSyscall(SYS_execveat, plan->exec_fd, reinterpret_cast<long>(""),
+                    reinterpret_cast<long>(plan->argv), reinterpret_cast<long>(plan->envp),
+                    AT_EMPTY_PATH);
 }
 
 }  // namespace
 
 int LaunchChild(void* arg) {
+  // Runs in the cloned child; returns only by exiting (Fail) or not at all (execve).
   LaunchPlan* plan = static_cast<LaunchPlan*>(arg);
   ResetSignalDispositions();
-  if (plan->detached) {
-    long r = RawSyscall(SYS_setsid);
-    if (r < 0) Fail(plan, LaunchStep::kSetsid, r);
-  }
+  if (long r = StartSession(plan->detached); r < 0) Fail(plan, r);
   MapFds(plan);
   if (plan->cwd != nullptr) {
     long r = RawSyscall(SYS_chdir, reinterpret_cast<long>(plan->cwd));
-    if (r < 0) Fail(plan, LaunchStep::kChdir, r);
+    if (r < 0) Fail(plan, r);
   }
-  if (plan->set_uid || plan->set_gid) {
-    RawSyscall(SYS_setgroups, 0, 0);  // result ignored, as libuv does
-    if (plan->set_gid) {
-      long r = RawSyscall(SYS_setgid, plan->gid);
-      if (r < 0) Fail(plan, LaunchStep::kSetgid, r);
-    }
-    if (plan->set_uid) {
-      long r = RawSyscall(SYS_setuid, plan->uid);
-      if (r < 0) Fail(plan, LaunchStep::kSetuid, r);
-    }
-  }
-  ArmDeathSignal(plan);  // after the id changes: a credential change clears the death signal
-  const unsigned long empty_mask = 0;
-  RawSyscall(SYS_rt_sigprocmask, SIG_SETMASK, reinterpret_cast<long>(&empty_mask), 0,
-             sizeof(empty_mask));
-  Fail(plan, LaunchStep::kExec, ExecCandidates(plan));
+  if (long r = SetIds(plan->set_uid, plan->uid, plan->set_gid, plan->gid); r < 0) Fail(plan, r);
+  long r =
+      ArmDeathSignal(plan->death_signal, plan->parent_pid, plan->test_pause_before_death_signal_ms);
+  if (r < 0) Fail(plan, r);
+  UnblockSignals();
+  Fail(plan, Exec(plan));
 }
 
 }  // namespace tethered

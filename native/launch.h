@@ -6,31 +6,18 @@
 
 namespace tethered {
 
-// Which step of the child path failed; reported with the errno.
-enum class LaunchStep : int {
-  kNone = 0,
-  kSignals,
-  kSetsid,
-  kFds,
-  kChdir,
-  kSetgid,
-  kSetuid,
-  kDeathSignal,
-  kExec,
-};
-
 // Everything the child needs, prepared in plain memory before clone(). The child shares the
 // parent's memory (CLONE_VM), so it reads this struct in place and writes only `error`,
-// `failed_step`, `fd_scratch[]` and `sh_argv[1]`.
+// `fd_scratch[]` and, while it tries a candidate through /bin/sh, argv[-1..1].
 struct LaunchPlan {
-  const char* const* argv = nullptr;        // NULL-terminated
-  const char* const* envp = nullptr;        // NULL-terminated
-  const char* const* candidates = nullptr;  // paths to execve in order, NULL-terminated
-  int exec_fd = -1;                         // >= 0: execveat this fd instead (tree mode's helper)
-  const char** sh_argv = nullptr;           // {"/bin/sh", <candidate>, argv[1..], NULL}
-  const char* cwd = nullptr;                // nullptr: keep the parent's
-  const int* fds = nullptr;                 // fds[i]: parent fd to become child fd i; -1 ignore
-  int* fd_scratch = nullptr;                // fd_count ints of working space for the child
+  const char** argv = nullptr;        // NULL-terminated, then one more NULL; argv[-1] is scratch
+  const char* const* envp = nullptr;  // NULL-terminated
+  const char* const* candidates = nullptr;  // paths to execve in order
+  int candidate_count = 0;
+  int exec_fd = -1;           // >= 0: execveat this fd instead (tree mode's helper)
+  const char* cwd = nullptr;  // nullptr: keep the parent's
+  const int* fds = nullptr;   // fds[i]: parent fd to become child fd i; -1 ignore
+  int* fd_scratch = nullptr;  // fd_count ints of working space for the child
   int fd_count = 0;
   bool detached = false;
   bool set_uid = false;
@@ -42,7 +29,6 @@ struct LaunchPlan {
   unsigned test_pause_before_death_signal_ms = 0;  // test knob; 0 in production
 
   int error = 0;  // positive errno written by the child when it fails; 0 after a successful exec
-  LaunchStep failed_step = LaunchStep::kNone;
 };
 
 // Entry point of the cloned child (the `fn` of clone()). Never returns on success.

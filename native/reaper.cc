@@ -12,6 +12,7 @@
 
 #include "env_channel.h"
 #include "guardians.h"
+#include "syscalls.h"
 
 namespace tethered {
 
@@ -38,11 +39,8 @@ uint32_t Reaper::Watch(pid_t pid, int pidfd, uint64_t env_id) {
 
 bool Reaper::TryReapLocked(std::unordered_map<uint32_t, Child>::iterator it) {
   // Runs on the spawner thread with mu_ held.
-  siginfo_t info = {};
-  int r;
-  do {
-    r = waitid(P_PID, static_cast<id_t>(it->second.pid), &info, WEXITED | WNOHANG);
-  } while (r != 0 && errno == EINTR);
+  siginfo_t info;
+  const int r = WaitExit(it->second.pid, &info, false);
   int exit_code = 0;
   int term_signal = 0;
   if (r == 0) {
@@ -110,9 +108,7 @@ int Reaper::Kill(uint32_t id, int sig) {
   std::lock_guard<std::mutex> lock(mu_);
   auto it = children_.find(id);
   if (it == children_.end()) return -ESRCH;
-  long r = it->second.pidfd >= 0 ? syscall(SYS_pidfd_send_signal, it->second.pidfd, sig, nullptr, 0)
-                                 : kill(it->second.pid, sig);
-  return r == 0 ? 0 : -errno;
+  return SignalProcess(it->second.pidfd, it->second.pid, sig);
 }
 
 }  // namespace tethered

@@ -19,6 +19,7 @@
 #include "guardians.h"
 #include "launch.h"
 #include "reaper.h"
+#include "syscalls.h"
 
 #ifndef CLONE_PIDFD
 #define CLONE_PIDFD 0x00001000
@@ -83,6 +84,23 @@ int PinSharedObject() {
   return handle == nullptr ? -ELIBACC : 0;
 }
 
+// Runs on a JS thread. Starts `main(arg)` on a detached thread with every signal blocked, so no
+// signal handler ever runs on it (or on a child that shares its memory), and it never takes a
+// process-directed signal. 0 or an errno (positive, as pthread_create returns it).
+int StartThread(void* (*main)(void*), void* arg) {
+  sigset_t all, previous;
+  sigfillset(&all);
+  pthread_sigmask(SIG_SETMASK, &all, &previous);
+  pthread_attr_t attr;
+  pthread_attr_init(&attr);
+  pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+  pthread_t thread;
+  int err = pthread_create(&thread, &attr, main, arg);
+  pthread_attr_destroy(&attr);
+  pthread_sigmask(SIG_SETMASK, &previous, nullptr);
+  return err;
+}
+
 }  // namespace
 
 std::vector<const char*> CStrings(const std::vector<std::string>& strings) {
@@ -96,6 +114,25 @@ std::vector<const char*> CStrings(const std::vector<std::string>& strings) {
 Spawner& Spawner::Get() {
   static Spawner& spawner = *new Spawner;  // leaked on purpose: its thread never exits
   return spawner;
+}
+
+int Spawner::CheckPidfd() {
+  // Runs on a JS thread, with mu_ held. Whether exits can be watched through pidfds: 0, or -errno
+  // when pidfd_open failed for want of fds or memory, which says nothing about the kernel (this
+  // start fails; the next spawn tries again).
+  facts_.pidfd_forced_off = force_no_pidfd_;
+  facts_.pidfd_open_error = 0;
+  if (force_no_pidfd_) return 0;
+  const int probe = PidfdOpen(getpid());
+  if (probe >= 0) {
+    close(probe);
+  } else if (probe == -ENOSYS || probe == -EPERM) {  // Linux < 5.3, or a seccomp filter
+    facts_.pidfd_open_error = probe;
+    force_no_pidfd_ = true;
+  } else {
+    return probe;
+  }
+  return 0;
 }
 
 int Spawner::EnsureStarted() {
@@ -124,25 +161,7 @@ int Spawner::EnsureStarted() {
     return facts_.start_error = -errno;
   }
 
-  facts_.pidfd_fallback_reason = nullptr;
-  if (force_no_pidfd_) {
-    facts_.pidfd_fallback_reason = "TETHERED_NO_PIDFD=1 forces polling by pid";
-  } else {
-    long probe = syscall(SYS_pidfd_open, getpid(), 0);
-    if (probe >= 0) {
-      close(static_cast<int>(probe));
-    } else if (errno == ENOSYS) {
-      facts_.pidfd_fallback_reason = "pidfd_open is not available (Linux < 5.3)";
-      force_no_pidfd_ = true;
-    } else if (errno == EPERM) {
-      facts_.pidfd_fallback_reason = "pidfd_open is refused (EPERM: a seccomp filter)";
-      force_no_pidfd_ = true;
-    } else {
-      // Out of fds or memory for a moment (EMFILE, ENFILE, ENOMEM): says nothing about the
-      // kernel. Fail this start; the next spawn tries again (the UniqueFds close both fds).
-      return facts_.start_error = -errno;
-    }
-  }
+  if (int err = CheckPidfd(); err != 0) return facts_.start_error = err;
 
   epoll_fd_ = epoll_fd.Get();
   wake_fd_ = wake_fd.Get();
@@ -151,18 +170,7 @@ int Spawner::EnsureStarted() {
   reaper_ = new Reaper(epoll_fd_, first_id == 0 ? 1 : first_id);
   guardians_ = new Guardians(epoll_fd_, force_no_pidfd_);
 
-  // The thread starts with every signal blocked, so no signal handler ever runs on it (or on a
-  // child that shares its memory), and it never takes a process-directed signal.
-  sigset_t all, previous;
-  sigfillset(&all);
-  pthread_sigmask(SIG_SETMASK, &all, &previous);
-  pthread_attr_t attr;
-  pthread_attr_init(&attr);
-  pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-  pthread_t thread;
-  int err = fail_thread_start ? EAGAIN : pthread_create(&thread, &attr, &Spawner::ThreadMain, this);
-  pthread_attr_destroy(&attr);
-  pthread_sigmask(SIG_SETMASK, &previous, nullptr);
+  int err = fail_thread_start ? EAGAIN : StartThread(&Spawner::ThreadMain, this);
   if (err != 0) {
     delete reaper_;
     reaper_ = nullptr;
@@ -174,7 +182,6 @@ int Spawner::EnsureStarted() {
   (void)epoll_fd.Release();
   (void)wake_fd.Release();
   facts_.started = true;
-  facts_.clone_vfork = true;
   facts_.pidfd = !force_no_pidfd_;
   started_ = true;
   return 0;
@@ -212,7 +219,6 @@ int Spawner::SpawnSync(SpawnRequest* request) {
 
 int Spawner::SpawnAsync(std::unique_ptr<SpawnRequest> request) {
   // Runs on a JS thread.
-  request->async = true;
   int err = Enqueue(request.get());
   if (err != 0) return err;
   (void)request.release();  // owned by the queue now; Complete() deletes it
@@ -265,7 +271,7 @@ TreeSupport Spawner::Tree() {
   std::lock_guard<std::mutex> lock(mu_);
   if (err != 0) {
     TreeSupport failed;
-    failed.reason = "the spawner thread could not be started";
+    failed.memfd_step = TreeSupport::kNoThread;
     return failed;  // not cached: the thread may start later
   }
   return tree_;  // cached unless the probe failed for want of a resource (ProbeTree)
@@ -375,35 +381,62 @@ pid_t Spawner::CloneChild(void* plan, int* pidfd) {
   }
   pid_t pid = clone(LaunchChild, stack_top, flags, plan);
   if (pid >= 0 && !force_no_pidfd_ && pidfd_open_works_) {
-    long fd = syscall(SYS_pidfd_open, pid, 0);
+    const int fd = PidfdOpen(pid);
     if (fd >= 0) {
-      *pidfd = static_cast<int>(fd);
-    } else if (errno == ENOSYS || errno == EPERM) {
+      *pidfd = fd;
+    } else if (fd == -ENOSYS || fd == -EPERM) {
       pidfd_open_works_ = false;  // any other failure: this child alone is polled
     }
   }
   return pid;
 }
 
+int Spawner::Clone(LaunchPlan* plan, pid_t* pid, UniqueFd* pidfd) {
+  // Runs on the spawner thread. Clones a child that follows `plan`: 0 with its pid (and pidfd, if
+  // there is one), or -errno. A child that failed before exec is reaped here.
+  if (int err = EnsureStack(); err != 0) return err;
+  plan->parent_pid = getpid();
+  // A child's setuid/setgid resets the dumpable flag of the memory it shares with us.
+  const int dumpable = plan->set_uid || plan->set_gid ? prctl(PR_GET_DUMPABLE) : -1;
+  int fd = -1;
+  *pid = CloneChild(plan, &fd);
+  const int clone_errno = errno;
+  if (dumpable >= 0) prctl(PR_SET_DUMPABLE, dumpable);
+  if (*pid < 0) return -clone_errno;
+  pidfd->Reset(fd);
+  if (plan->error == 0) return 0;
+  siginfo_t info;
+  (void)WaitExit(*pid, &info, true);  // it has exited: reap it, report why
+  pidfd->Reset();
+  return -plan->error;
+}
+
+std::vector<const char*> PlanArgv(std::initializer_list<const char*> head,
+                                  const std::vector<std::string>& tail1,
+                                  const std::vector<std::string>& tail2) {
+  std::vector<const char*> argv(1, nullptr);
+  argv.reserve(head.size() + tail1.size() + tail2.size() + 3);
+  argv.insert(argv.end(), head);
+  for (const auto& s : tail1) argv.push_back(s.c_str());
+  for (const auto& s : tail2) argv.push_back(s.c_str());
+  argv.push_back(nullptr);
+  argv.push_back(nullptr);
+  return argv;
+}
+
 void Spawner::Launch(SpawnRequest* request) {
   // Runs on the spawner thread. Prepares the plan, clones, and reports the outcome.
-  std::vector<std::string> candidates = PathCandidates(request->file, request->env);
-  std::vector<const char*> argv = CStrings(request->args);
-  std::vector<const char*> envp = CStrings(request->env);
-  std::vector<const char*> candidate_ptrs = CStrings(candidates);
-  std::vector<const char*> sh_argv;
-  sh_argv.reserve(argv.size() + 2);
-  sh_argv.push_back("/bin/sh");
-  sh_argv.push_back(nullptr);  // the candidate, filled in by the child
-  for (size_t i = 1; i < argv.size(); ++i) sh_argv.push_back(argv[i]);
-  if (argv.size() < 2) sh_argv.push_back(nullptr);
+  const std::vector<std::string> candidates = PathCandidates(request->file, request->env);
+  std::vector<const char*> argv = PlanArgv({}, request->args);
+  const std::vector<const char*> envp = CStrings(request->env);
+  const std::vector<const char*> candidate_ptrs = CStrings(candidates);
   std::vector<int> fd_scratch(request->fds.size());
 
   LaunchPlan plan;
-  plan.argv = argv.data();
+  plan.argv = argv.data() + 1;
   plan.envp = envp.data();
   plan.candidates = candidate_ptrs.data();
-  plan.sh_argv = sh_argv.data();
+  plan.candidate_count = static_cast<int>(candidates.size());
   plan.cwd = request->has_cwd ? request->cwd.c_str() : nullptr;
   plan.fds = request->fds.data();
   plan.fd_scratch = fd_scratch.data();
@@ -414,50 +447,22 @@ void Spawner::Launch(SpawnRequest* request) {
   plan.uid = request->uid;
   plan.gid = request->gid;
   plan.death_signal = request->death_signal;
-  plan.parent_pid = getpid();
   plan.test_pause_before_death_signal_ms = test_pause_ms_;
-
-  int err = EnsureStack();
-  if (err != 0) {
-    request->result = err;
-    request->close_after.clear();
-    return;
-  }
-  // A child's setuid/setgid resets the dumpable flag of the memory it shares with us.
-  const bool changes_ids = request->set_uid || request->set_gid;
-  const int dumpable = changes_ids ? prctl(PR_GET_DUMPABLE) : -1;
-  int pidfd = -1;
-  pid_t pid = CloneChild(&plan, &pidfd);
-  const int clone_errno = errno;
-  if (dumpable >= 0) prctl(PR_SET_DUMPABLE, dumpable);
+  UniqueFd pidfd;
+  request->result = Clone(&plan, &request->pid, &pidfd);
   request->close_after.clear();  // the child has its copies (or never will)
-
-  if (pid < 0) {
-    request->result = -clone_errno;
-    return;
+  if (request->result != 0) {
+    request->pid = 0;
+  } else if (request->hand_back) {
+    request->pidfd = pidfd.Release();  // the caller waits for this child; the reaper never sees it
+  } else {
+    request->child_id = reaper_->Watch(request->pid, pidfd.Release(), request->env_id);
   }
-  if (plan.error != 0) {
-    // The child failed before exec and has exited: reap it and report why.
-    int status;
-    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-    }
-    if (pidfd >= 0) close(pidfd);
-    request->result = -plan.error;
-    return;
-  }
-  request->pid = pid;
-  if (request->hand_back) {
-    request->pidfd = pidfd;  // the caller waits for this child; the reaper never sees it
-    request->result = 0;
-    return;
-  }
-  request->child_id = reaper_->Watch(pid, pidfd, request->env_id);
-  request->result = 0;
 }
 
 void Spawner::Complete(SpawnRequest* request) {
   // Runs on the spawner thread.
-  if (request->async) {
+  if (request->async_token != 0) {
     EnvRouter::Get().Post(request->env_id,
                           ChildEvent{EventKind::kSpawned, request->async_token, request->result,
                                      request->pid, request->child_id});

@@ -7,6 +7,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <initializer_list>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -19,6 +20,7 @@
 namespace tethered {
 
 class Reaper;
+struct LaunchPlan;
 
 // One spawn, as a flat value built on the JS thread. The spawner fills in the result.
 struct SpawnRequest {
@@ -36,10 +38,9 @@ struct SpawnRequest {
   unsigned gid = 0;
   int death_signal = 0;
   uint64_t env_id = 0;
-  bool async = false;
-  uint32_t async_token = 0;
+  uint32_t async_token = 0;  // nonzero: spawned asynchronously, reported as a kSpawned event
   // spawnSync: the reaper does not watch the child; its pid and pidfd go back to the caller, which
-  // waits for it and reaps it itself (sync_runner.cc). (Tree mode adds its flag next to this one.)
+  // waits for it and reaps it itself (sync_runner.cc).
   bool hand_back = false;
   bool tree = false;  // start it under a guardian (tree mode)
   // spawnSync in tree mode: where the guardian reports the command's exit. The guardian is not
@@ -64,20 +65,31 @@ std::vector<std::string> PathCandidates(const std::string& file,
                                         const std::vector<std::string>& env);
 // Pointers to each string's characters, then a NULL.
 std::vector<const char*> CStrings(const std::vector<std::string>& strings);
+// Runs on the spawner thread. A LaunchPlan's argv array (its argv is element 1): a scratch slot,
+// `head`, the strings of both tails, two NULLs.
+std::vector<const char*> PlanArgv(std::initializer_list<const char*> head,
+                                  const std::vector<std::string>& tail1,
+                                  const std::vector<std::string>& tail2 = {});
 
 // What this process can do, found out once the spawner has started.
 struct SpawnerFacts {
   bool started = false;
-  bool pidfd = false;        // exits watched through pidfds (else polled by pid)
-  bool clone_vfork = false;  // children created by clone(CLONE_VM | CLONE_VFORK)
-  const char* pidfd_fallback_reason = nullptr;
+  bool pidfd = false;             // exits watched through pidfds (else polled by pid, because:)
+  bool pidfd_forced_off = false;  // TETHERED_NO_PIDFD=1
+  int pidfd_open_error = 0;       // -errno of pidfd_open (-ENOSYS, -EPERM)
   int start_error = 0;  // -errno of the last failed attempt to start the thread, while !started
 };
 
-// Whether tree mode's helper can run in this process (found out by running it once).
+// Whether tree mode's helper can run in this process (found out by running it once), and what
+// failed where it cannot: codes, worded in src/tree-support.ts. A -ENOSYS from running the helper
+// means it ran but the kernel refused PR_SET_CHILD_SUBREAPER.
 struct TreeSupport {
+  enum MemfdStep : int { kMemfdRan = 0, kMemfdDisabled, kMemfdCreate, kMemfdExec, kNoThread };
   bool ok = false;
-  std::string reason;  // why not, when !ok
+  MemfdStep memfd_step = kMemfdRan;  // how far the embedded copy got (kNoThread: not tried)
+  int memfd_error = 0;               // -errno of that step
+  std::string file_path;             // the file fallback, when tried ("": its path is unknown)
+  int file_error = 0;                // -errno of running it; 0 when it ran or was not tried
 };
 
 class Spawner {
@@ -102,11 +114,13 @@ class Spawner {
  private:
   Spawner() = default;
   [[nodiscard]] int EnsureStarted();
+  [[nodiscard]] int CheckPidfd();
   [[nodiscard]] int Enqueue(SpawnRequest* request);
   static void* ThreadMain(void* self);
   void Loop();
   void DrainQueue();
   void Launch(SpawnRequest* request);
+  [[nodiscard]] int Clone(LaunchPlan* plan, pid_t* pid, UniqueFd* pidfd);
   void Complete(SpawnRequest* request);
   [[nodiscard]] int EnsureStack();
   pid_t CloneChild(void* plan, int* pidfd);

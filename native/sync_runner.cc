@@ -15,6 +15,7 @@
 #include <cmath>
 
 #include "guardians.h"
+#include "syscalls.h"
 #include "unique_fd.h"
 
 namespace tethered {
@@ -106,16 +107,9 @@ class Runner {
         continue;
       }
       int fds[2];
-      if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0) return -errno;
+      if (int err = StreamSocketPair(fds, options_.pipe_buffer_size); err != 0) return err;
       UniqueFd parent(fds[0]);
       UniqueFd child(fds[1]);
-      const int size = options_.pipe_buffer_size;
-      if (size > 0) {  // as libuv >= 1.51 does; a failure only leaves the default size
-        for (int fd : fds) {
-          (void)setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &size, sizeof(size));
-          (void)setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
-        }
-      }
       const int flags = fcntl(parent.Get(), F_GETFL);
       if (flags < 0 || fcntl(parent.Get(), F_SETFL, flags | O_NONBLOCK) != 0) return -errno;
       request_->fds[i] = child.Get();
@@ -190,9 +184,7 @@ class Runner {
   // by its guardian; -ESRCH once its exit was reported.
   [[nodiscard]] int Signal(int sig) {
     if (tree_id_ != 0) return Spawner::Get().Kill(tree_id_, sig);
-    long r = pidfd_.Valid() ? syscall(SYS_pidfd_send_signal, pidfd_.Get(), sig, nullptr, 0)
-                            : kill(pid_, sig);
-    return r == 0 ? 0 : -errno;
+    return SignalProcess(pidfd_.Get(), pid_, sig);
   }
 
   // Runs on a JS thread. Node's SyncProcessRunner::Kill: once; killSignal (SIGKILL if that
@@ -238,11 +230,8 @@ class Runner {
   // Runs on a JS thread. Reaps our child if it has exited (blocking: waits until it has).
   void Reap(bool block) {
     if (tree_exit_ != nullptr) return TakeTreeExit(block);
-    siginfo_t info = {};
-    int r;
-    do {
-      r = waitid(P_PID, static_cast<id_t>(pid_), &info, WEXITED | (block ? 0 : WNOHANG));
-    } while (r != 0 && errno == EINTR);
+    siginfo_t info;
+    const int r = WaitExit(pid_, &info, block);
     if (r == 0 && info.si_pid == 0) return;  // still running
     exited_ = true;
     pidfd_.Reset();

@@ -16,14 +16,12 @@
 #include "guardians.h"
 #include "launch.h"
 #include "spawner.h"
+#include "syscalls.h"
 
 namespace tethered {
 namespace {
 
-constexpr int kProbeNoSubreaper = 3;
-constexpr const char* kNoSubreaper =
-    "PR_SET_CHILD_SUBREAPER is not supported here (Linux < 3.4, or an emulator such as "
-    "qemu-user)";  // the guardian's exit code when PR_SET_CHILD_SUBREAPER fails
+constexpr int kProbeNoSubreaper = 3;  // the guardian's exit code when PR_SET_CHILD_SUBREAPER fails
 
 // Runs on the spawner thread. The guardian's option field (see guardian_protocol.h).
 std::string GuardianOptions(int control_fd, int tree_signal, int grace_ms, int flags, unsigned uid,
@@ -34,34 +32,6 @@ std::string GuardianOptions(int control_fd, int tree_signal, int grace_ms, int f
            tree_signal, grace_ms, flags, uid, gid, candidates, static_cast<int>(parent), pause_ms,
            walk_pause_ms);
   return buf;
-}
-
-// Runs on the spawner thread. "EACCES" for -EACCES (the names the README's errors use).
-std::string ErrnoText(int negative_errno) {
-  switch (-negative_errno) {
-    case ENOENT:
-      return "ENOENT";
-    case EACCES:
-      return "EACCES";
-    case EPERM:
-      return "EPERM";
-    case ENOEXEC:
-      return "ENOEXEC";
-    case ENOSYS:
-      return "ENOSYS";
-    case EINVAL:
-      return "EINVAL";
-    case ENOMEM:
-      return "ENOMEM";
-    case EMFILE:
-      return "EMFILE";
-    case ENFILE:
-      return "ENFILE";
-    case EAGAIN:
-      return "EAGAIN";
-    default:
-      return "errno " + std::to_string(-negative_errno);
-  }
 }
 
 }  // namespace
@@ -93,7 +63,7 @@ void Spawner::LaunchTree(SpawnRequest* request) {
   const int control_slot = static_cast<int>(fds.size());
   fds.push_back(theirs.Get());
 
-  std::vector<std::string> candidates = PathCandidates(request->file, request->env);
+  const std::vector<std::string> candidates = PathCandidates(request->file, request->env);
   int flags = 0;
   if (request->detached) flags |= kFlagDetached;
   if (request->set_uid) flags |= kFlagSetUid;
@@ -106,24 +76,18 @@ void Spawner::LaunchTree(SpawnRequest* request) {
 
   // The command's argv and environment travel as the guardian's own: no copy, and E2BIG still
   // comes from the kernel.
-  std::vector<const char*> argv;
-  argv.reserve(2 + candidates.size() + request->args.size() + 1);
-  argv.push_back(kGuardianArgv0);
-  argv.push_back(options.c_str());
-  for (const auto& c : candidates) argv.push_back(c.c_str());
-  for (const auto& a : request->args) argv.push_back(a.c_str());
-  argv.push_back(nullptr);
-  std::vector<const char*> envp = CStrings(request->env);
-  const char* file_candidates[] = {guardian_path_.c_str(), nullptr};
-  const char* sh_argv[] = {"/bin/sh", nullptr, nullptr};
+  std::vector<const char*> argv =
+      PlanArgv({kGuardianArgv0, options.c_str()}, candidates, request->args);
+  const std::vector<const char*> envp = CStrings(request->env);
+  const char* file_candidate = guardian_path_.c_str();
   std::vector<int> fd_scratch(fds.size());
 
   LaunchPlan plan;
-  plan.argv = argv.data();
+  plan.argv = argv.data() + 1;
   plan.envp = envp.data();
-  plan.candidates = file_candidates;
+  plan.candidates = &file_candidate;
+  plan.candidate_count = 1;
   plan.exec_fd = guardian_use_memfd_ ? guardian_image_.memfd() : -1;
-  plan.sh_argv = sh_argv;
   plan.cwd = request->has_cwd ? request->cwd.c_str() : nullptr;
   plan.fds = fds.data();
   plan.fd_scratch = fd_scratch.data();
@@ -131,73 +95,43 @@ void Spawner::LaunchTree(SpawnRequest* request) {
   // setsid and the ids are the command's (the guardian keeps Node's credentials, so it can
   // always signal the tree); the guardian's own death signal is one it reads, not dies of.
   plan.death_signal = kGuardianDeathSignal;
-  plan.parent_pid = getpid();
   plan.test_pause_before_death_signal_ms = test_pause_ms_;
-
-  int err = EnsureStack();
-  if (err != 0) {
-    request->result = err;
-    request->close_after.clear();
-    return;
-  }
-  int pidfd = -1;
-  pid_t pid = CloneChild(&plan, &pidfd);
-  const int clone_errno = errno;
-  if (pidfd >= 0) close(pidfd);  // the guardian's exit shows as EOF on the control socket
+  pid_t pid = 0;
+  UniqueFd pidfd;  // unused: the guardian's exit shows as EOF on the control socket
+  request->result = Clone(&plan, &pid, &pidfd);
   request->close_after.clear();
   theirs.Reset();
-  if (pid < 0) {
-    request->result = -clone_errno;
-    return;
-  }
-  if (plan.error != 0) {  // failed before exec (bad cwd, fds): reap it, report why
-    int status;
-    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-    }
-    request->result = -plan.error;
-    return;
-  }
-  err = guardians_->Watch(request, pid, std::move(mine));
-  if (err != 0) {
-    request->result = err;
-    return;
-  }
-  request->awaiting = true;
+  if (request->result != 0) return;
+  request->result = guardians_->Watch(request, pid, std::move(mine));
+  request->awaiting = request->result == 0;
 }
 
 int Spawner::RunProbe(int exec_fd, const std::string& path) {
-  // Runs on the spawner thread. Runs the guardian in probe mode and waits for it: 0 or -errno.
+  // Runs on the spawner thread. Runs the guardian in probe mode and waits for it: 0, -ENOSYS when
+  // it runs but the kernel has no PR_SET_CHILD_SUBREAPER, or -errno (-ENOEXEC: it did not run).
   const std::string options =
       GuardianOptions(3, kGuardianDeathSignal, 0, kFlagProbe, 0, 0, 0, getpid(), 0, 0);
-  const char* argv[] = {kGuardianArgv0, options.c_str(), nullptr};
+  std::vector<const char*> argv = PlanArgv({kGuardianArgv0, options.c_str()}, {});
   const char* envp[] = {nullptr};
-  const char* candidates[] = {path.c_str(), nullptr};
-  const char* sh_argv[] = {"/bin/sh", nullptr, nullptr};
+  const char* candidate = path.c_str();
   const int fds[] = {-1, -1, -1};
   int fd_scratch[3];
   LaunchPlan plan;
-  plan.argv = argv;
+  plan.argv = argv.data() + 1;
   plan.envp = envp;
-  plan.candidates = candidates;
+  plan.candidates = &candidate;
+  plan.candidate_count = 1;
   plan.exec_fd = exec_fd;
-  plan.sh_argv = sh_argv;
   plan.fds = fds;
   plan.fd_scratch = fd_scratch;
   plan.fd_count = 3;
-  plan.parent_pid = getpid();
-  int err = EnsureStack();
-  if (err != 0) return err;
-  int pidfd = -1;
-  pid_t pid = CloneChild(&plan, &pidfd);
-  if (pid < 0) return -errno;
-  if (pidfd >= 0) close(pidfd);
-  int status = 0;
-  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-  }
-  if (plan.error != 0) return -plan.error;
-  if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return 0;
-  if (WIFEXITED(status) && WEXITSTATUS(status) == kProbeNoSubreaper) return -ENOSYS;
-  return -ENOEXEC;
+  pid_t pid = 0;
+  UniqueFd pidfd;
+  if (int err = Clone(&plan, &pid, &pidfd); err != 0) return err;
+  siginfo_t info = {};
+  if (int err = WaitExit(pid, &info, true); err != 0) return err;
+  if (info.si_code != CLD_EXITED) return -ENOEXEC;
+  return info.si_status == 0 ? 0 : info.si_status == kProbeNoSubreaper ? -ENOSYS : -ENOEXEC;
 }
 
 void Spawner::ProbeTree(SpawnRequest* request) {
@@ -207,42 +141,33 @@ void Spawner::ProbeTree(SpawnRequest* request) {
     std::lock_guard<std::mutex> lock(mu_);
     if (tree_probed_) return;
   }
-  std::string reason;
-  bool ok = false;
-  bool transient = false;  // out of fds, memory or processes: ask again next time
-  auto note = [&transient](int err) {
-    if (err == -EMFILE || err == -ENFILE || err == -ENOMEM || err == -EAGAIN) transient = true;
-    return err;
-  };
+  TreeSupport tree;
   if (getenv("TETHERED_TEST_NO_MEMFD") != nullptr) {
-    reason = "TETHERED_TEST_NO_MEMFD is set";
-  } else if (int err = note(guardian_image_.MakeMemfd()); err != 0) {
-    reason = "memfd_create failed (" + ErrnoText(err) + ")";
-  } else if (err = note(RunProbe(guardian_image_.memfd(), std::string())); err == 0) {
-    ok = true;
-    guardian_use_memfd_ = true;
-  } else if (err == -ENOSYS) {
-    reason = kNoSubreaper;
+    tree.memfd_step = TreeSupport::kMemfdDisabled;
+  } else if (int err = guardian_image_.MakeMemfd(); err != 0) {
+    tree.memfd_step = TreeSupport::kMemfdCreate;
+    tree.memfd_error = err;
+  } else if (err = RunProbe(guardian_image_.memfd(), std::string()); err != 0) {
+    tree.memfd_step = TreeSupport::kMemfdExec;
+    tree.memfd_error = err;
   } else {
-    reason = "the helper cannot be executed from a memfd (" + ErrnoText(err) + ")";
+    tree.ok = guardian_use_memfd_ = true;
   }
-  if (!ok && reason.find("SUBREAPER") == std::string::npos) {
-    const std::string path = guardian_image_.FilePath();
-    int err = path.empty() ? -ENOENT : note(RunProbe(-1, path));
-    if (err == 0) {
-      ok = true;
-      guardian_path_ = path;
-    } else if (err == -ENOSYS) {
-      reason += std::string("; the helper file ") + path + " runs, but " + kNoSubreaper;
-    } else {
-      reason += "; the helper file " + (path.empty() ? std::string("(unknown path)") : path) +
-                " cannot be executed (" + ErrnoText(err) + ")";
-    }
+  const bool no_subreaper =
+      tree.memfd_step == TreeSupport::kMemfdExec && tree.memfd_error == -ENOSYS;
+  if (!tree.ok && !no_subreaper) {  // without a subreaper the file would not help
+    tree.file_path = guardian_image_.FilePath();
+    tree.file_error = tree.file_path.empty() ? -ENOENT : RunProbe(-1, tree.file_path);
+    tree.ok = tree.file_error == 0;
+    if (tree.ok) guardian_path_ = tree.file_path;
   }
+  // Out of fds, memory or processes: ask again next time.
+  auto transient = [](int err) {
+    return err == -EMFILE || err == -ENFILE || err == -ENOMEM || err == -EAGAIN;
+  };
   std::lock_guard<std::mutex> lock(mu_);
-  tree_probed_ = ok || !transient;
-  tree_.ok = ok;
-  tree_.reason = ok ? std::string() : reason;
+  tree_probed_ = tree.ok || !(transient(tree.memfd_error) || transient(tree.file_error));
+  tree_ = tree;
 }
 
 }  // namespace tethered

@@ -2,38 +2,73 @@
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
+/**
+ * The launch both spawn() and spawnSync() start with, at the same positions: uid and gid are
+ * undefined when not set; tree mode's grace period is ignored without `tree`.
+ */
+export type LaunchArgs = [
+  file: string,
+  args: string[],
+  envPairs: string[],
+  cwd: string | undefined,
+  fds: Int32Array,
+  detached: boolean,
+  uid: number | undefined,
+  gid: number | undefined,
+  deathSignal: number,
+  tree: boolean,
+  treeGraceMs: number,
+];
+
 /** Event kinds the addon delivers to the callback given to `init`. */
 export const EVENT_EXIT = 0;
 export const EVENT_SPAWNED = 1;
 
 export interface NativeFacts {
+  /** The spawner thread runs (children are then created with clone(CLONE_VM | CLONE_VFORK)). */
   started: boolean;
   pidfd: boolean;
-  cloneVfork: boolean;
-  pidfdFallbackReason?: string;
+  /** Exits are polled by pid because TETHERED_NO_PIDFD=1 says so. */
+  pidfdForcedOff?: true;
+  /** ...or because pidfd_open failed with this -errno (-ENOSYS: Linux < 5.3; -EPERM: seccomp). */
+  pidfdOpenError?: number;
   /** -errno of the last failed attempt to start the spawner thread (only while not started). */
   startError?: number;
 }
 
-/** The addon's functions. Failures are returned as negative errno values, never thrown. */
+/**
+ * Whether tree mode's guardian can run here, as codes (worded by src/tree-support.ts): `ok`; how
+ * far the copy embedded in the addon got (`TREE_MEMFD_*`) and its -errno; the file fallback's path
+ * ('' when unknown) and the -errno of running it (0 when it ran or was not tried). -ENOSYS from
+ * running the guardian: it ran, but the kernel refused PR_SET_CHILD_SUBREAPER.
+ */
+export type NativeTreeSupport = [
+  ok: boolean,
+  memfdStep: number,
+  memfdError: number,
+  filePath: string,
+  fileError: number,
+];
+export const TREE_MEMFD_RAN = 0;
+export const TREE_MEMFD_DISABLED = 1;
+export const TREE_MEMFD_CREATE = 2;
+export const TREE_MEMFD_EXEC = 3;
+export const TREE_NO_THREAD = 4;
+
+/**
+ * The addon's functions. Failures are returned as negative errno values. An argument of the wrong
+ * type is a bug in src/ and throws a TypeError (code ERR_INVALID_ARG_TYPE).
+ */
 export interface NativeBinding {
   init(onEvent: (kind: number, id: number, a: number, b: number, c: number) => void): number;
   socketpair(bufferSize: number): [number, number] | number;
   closeFd(fd: number): number;
+  /**
+   * Starts one child: synchronously (asyncToken 0: `[pid, childId]` or -errno) or queued (0 or
+   * -errno now, then an EVENT_SPAWNED). Owns the `closeAfter` fds from the call on.
+   */
   spawn(
-    file: string,
-    args: string[],
-    envPairs: string[],
-    cwd: string | undefined,
-    fds: Int32Array,
-    closeAfter: Int32Array,
-    detached: boolean,
-    uid: number | undefined,
-    gid: number | undefined,
-    deathSignal: number,
-    asyncToken: number,
-    tree?: boolean,
-    treeGraceMs?: number,
+    ...args: [...LaunchArgs, closeAfter: Int32Array, asyncToken: number]
   ): [pid: number, childId: number] | number;
   /**
    * Runs one child synchronously (spawnSync): launched by the spawner thread, waited for on this
@@ -42,23 +77,15 @@ export interface NativeBinding {
    * Returns `[error, pid, exitStatus, termSignal, ...output]`, or -errno for unreadable arguments.
    */
   spawnSync(
-    file: string,
-    args: string[],
-    envPairs: string[],
-    cwd: string | undefined,
-    pipes: Int32Array,
-    fds: Int32Array,
-    inputs: (ArrayBufferView | undefined)[],
-    detached: boolean,
-    uid: number | undefined,
-    gid: number | undefined,
-    deathSignal: number,
-    timeoutMs: number,
-    maxBuffer: number,
-    killSignal: number,
-    pipeBufferSize: number,
-    tree?: boolean,
-    treeGraceMs?: number,
+    ...args: [
+      ...LaunchArgs,
+      pipes: Int32Array,
+      inputs: (Uint8Array | undefined)[],
+      timeoutMs: number,
+      maxBuffer: number,
+      killSignal: number,
+      pipeBufferSize: number,
+    ]
   ): [number, number, number, number, ...(Buffer | null)[]] | number;
   /**
    * `pipes[i].open(fds[i])` for each socketpair parent end; an fd no Pipe took is closed. Until
@@ -68,13 +95,12 @@ export interface NativeBinding {
   kill(childId: number, signal: number): number;
   /**
    * Signals child `childId` and its descendants: through its guardian for a tree child (SIGKILL
-   * after `graceMs` unless it is < 0), else by a pidfd-verified walk from here. 0 or -errno.
+   * after `graceMs` unless it is < 0), else by a pidfd-verified walk from here. `childId` 0: the
+   * child `pid`, which this addon did not start and the caller knows is unreaped. 0 or -errno.
    */
-  killTree(childId: number, signal: number, graceMs: number): number;
-  /** The same walk for a child this addon did not start; the caller knows it is unreaped. */
-  killTreeByPid(pid: number, signal: number): number;
-  /** Whether tree mode's guardian can run here, and why not (runs it once, on the first call). */
-  treeSupport(): [ok: boolean, reason: string];
+  killTree(childId: number, signal: number, graceMs: number, pid?: number): number;
+  /** See {@link NativeTreeSupport}; runs the guardian once, on the first call. */
+  treeSupport(): NativeTreeSupport;
   setKeepAlive(on: boolean): void;
   facts(): NativeFacts;
 }

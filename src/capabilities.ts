@@ -1,10 +1,11 @@
 // capabilities(): what tethered can do in this process, honestly.
 import { readFileSync } from 'node:fs';
-import { constants as osConstants } from 'node:os';
-import { bindingState } from './binding.js';
+import { bindingState, type NativeFacts } from './binding.js';
+import { errnoName } from './errno.js';
 import { registryFor } from './handle.js';
 import { seamProblem } from './seam.js';
 import { syncSeamProblem } from './sync.js';
+import { treeSupport } from './tree-support.js';
 
 /** What this process can do; see {@link capabilities}. */
 export interface Capabilities {
@@ -58,11 +59,15 @@ function hasCapKill(): boolean {
 }
 hasCapKill(); // read while the process surely has a free fd
 
-/** ' (EAGAIN)' for -11; '' when there is no errno. */
-function errnoSuffix(negativeErrno: number | undefined): string {
-  if (negativeErrno === undefined) return '';
-  const name = Object.entries(osConstants.errno).find(([, value]) => value === -negativeErrno)?.[0];
-  return ` (${name ?? String(negativeErrno)})`;
+/** Why exits are polled by pid rather than watched through pidfds, if they are. */
+function pidfdFallbackReason(facts: NativeFacts): string | undefined {
+  if (facts.pidfdForcedOff === true) return 'TETHERED_NO_PIDFD=1 forces polling by pid';
+  const error = facts.pidfdOpenError;
+  if (error === undefined) return undefined;
+  const name = errnoName(error);
+  if (name === 'ENOSYS') return 'pidfd_open is not available (Linux < 5.3)';
+  if (name === 'EPERM') return 'pidfd_open is refused (EPERM: a seccomp filter)';
+  return `pidfd_open failed (${name})`;
 }
 
 const NOTES = [
@@ -98,12 +103,12 @@ export function capabilities(): Capabilities {
     };
   }
   const facts = state.binding.facts();
-  const [tree, treeReason] = facts.started ? state.binding.treeSupport() : [false, ''];
+  const [tree, treeReason] = facts.started ? treeSupport(state.binding) : [false, ''];
   const initProblem = registryFor(state.binding).initProblem();
   const result: Capabilities = {
     deathSignal: facts.started && initProblem === undefined,
     pidfd: facts.pidfd,
-    cloneVfork: facts.cloneVfork,
+    cloneVfork: facts.started,
     sync: facts.started && syncProblem === undefined,
     tree,
     canSignalOtherUids,
@@ -116,10 +121,12 @@ export function capabilities(): Capabilities {
   if (initProblem !== undefined) {
     result.fallbackReason = initProblem;
   } else if (!facts.started) {
-    result.fallbackReason = `the spawner thread could not be started${errnoSuffix(facts.startError)}`;
+    const errno = facts.startError === undefined ? '' : ` (${errnoName(facts.startError)})`;
+    result.fallbackReason = `the spawner thread could not be started${errno}`;
     result.syncFallbackReason ??= result.fallbackReason;
-  } else if (facts.pidfdFallbackReason !== undefined) {
-    result.fallbackReason = facts.pidfdFallbackReason;
+  } else {
+    const reason = pidfdFallbackReason(facts);
+    if (reason !== undefined) result.fallbackReason = reason;
   }
   return result;
 }

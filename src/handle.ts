@@ -457,14 +457,14 @@ export class TetheredHandle {
       launch.envPairs,
       launch.cwd,
       launch.fds,
-      launch.closeAfter,
       launch.detached,
       launch.uid,
       launch.gid,
       this.#deathSignal,
-      token,
       this.#tree !== undefined,
       this.#tree?.graceMs ?? 0,
+      launch.closeAfter,
+      token,
     );
   }
 

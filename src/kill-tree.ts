@@ -55,6 +55,6 @@ export function killTree(
   const pid = child.pid;
   if (pid === undefined || child.exitCode !== null || child.signalCode !== null) return false;
   const binding = bindingState().binding;
-  if (binding?.facts().pidfd === true && binding.killTreeByPid(pid, sig) === 0) return true;
+  if (binding?.facts().pidfd === true && binding.killTree(0, sig, -1, pid) === 0) return true;
   return child.kill(sig === osConstants.signals.SIGTERM ? 'SIGTERM' : sig);
 }

@@ -7,6 +7,7 @@ import { getDefaults } from './defaults.js';
 import { registryFor, TetheredHandle, type TreeMode } from './handle.js';
 import { signalNumber } from './signals.js';
 import { treeWithoutDeathSignal, validateTreeGraceMs } from './tree-options.js';
+import { treeSupport } from './tree-support.js';
 import { validateDeathSignal, validateRequireTether, validateTree } from './validate.js';
 
 type ProtoSpawn = (this: ChildProcessInternals, options: Record<string, unknown> | null) => number;
@@ -157,7 +158,7 @@ function adopt(
   if (initProblem !== undefined && requireTether) throw tetherUnavailable(initProblem);
   let tree: TreeMode | undefined;
   if (request.reuse === undefined && resolved.tree) {
-    const [ok, reason] = state.binding.treeSupport();
+    const [ok, reason] = treeSupport(state.binding);
     if (ok) {
       if (deathSignal === 0) deathSignal = osConstants.signals.SIGTERM;
       tree = { graceMs: resolved.treeGraceMs };

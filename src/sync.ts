@@ -14,6 +14,7 @@ import {
   type TetherRequest,
 } from './seam.js';
 import { signalName } from './signals.js';
+import { treeSupport } from './tree-support.js';
 
 type RawSpawn = (this: unknown, options: Record<string, unknown>) => unknown;
 
@@ -181,7 +182,7 @@ function planOf(
   }
   const pipes = new Int32Array(stdio.length);
   const fds = new Int32Array(stdio.length);
-  const inputs: (ArrayBufferView | undefined)[] = [];
+  const inputs: (Uint8Array | undefined)[] = [];
   for (let i = 0; i < stdio.length; i++) {
     const entry = stdio[i] as
       | { type?: unknown; readable?: unknown; writable?: unknown; input?: unknown; fd?: unknown }
@@ -196,7 +197,7 @@ function planOf(
       const input = entry.input;
       if (readable && input !== undefined && input !== null) {
         if (!ArrayBuffer.isView(input)) return `stdio[${String(i)}].input is not a buffer`;
-        inputs[i] = input;
+        inputs[i] = new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
       }
     } else if (entry.type === 'ignore') {
       pipes[i] = -1;
@@ -213,19 +214,19 @@ function planOf(
     args.map(String),
     envPairs.map(String),
     typeof cwd === 'string' ? cwd : undefined,
-    pipes,
     fds,
-    inputs,
     Boolean(options['detached']),
     uid == null ? undefined : uid,
     gid == null ? undefined : gid,
     deathSignal,
+    tree !== undefined,
+    tree?.graceMs ?? 0,
+    pipes,
+    inputs,
     Math.trunc(timeout),
     maxBuffer,
     killSignal | 0,
     PIPE_BUFFER_SIZE,
-    tree !== undefined,
-    tree?.graceMs ?? 0,
   ];
 }
 
@@ -258,7 +259,7 @@ function runTethered(
   // child is still tethered itself, or requireTether refuses it.
   let tree: { graceMs: number } | undefined;
   if (state.binding !== undefined && resolved.tree) {
-    const [ok, reason] = state.binding.treeSupport();
+    const [ok, reason] = treeSupport(state.binding);
     if (ok) {
       if (deathSignal === 0) deathSignal = SIGTERM;
       tree = { graceMs: resolved.treeGraceMs };

@@ -19,8 +19,7 @@
 #include <sys/wait.h>
 #include <time.h>
 
-#include "../launch.h"
-#include "execvp_errors.h"
+#include "child_steps.h"
 #include "guardian_protocol.h"
 #include "raw_syscall.h"
 #include "tree_walk.h"
@@ -60,8 +59,6 @@ extern "C" void* memcpy(void* dest, const void* src, size_t n) {
 namespace tethered {
 namespace {
 
-using tree_walk::SleepMs;
-
 constexpr int kMaxFound = 4096;  // per pass; escalation repeats passes until nothing is left
 
 struct Options {
@@ -77,23 +74,17 @@ struct Options {
   unsigned walk_pause_ms = 0;
 };
 
-// What the command child writes before it exits when it cannot exec (shared memory: CLONE_VM).
-struct ExecReport {
-  int error;
-  int step;
-};
-
 struct State {
   Options opt;
-  char** argv = nullptr;  // the guardian's argv
-  char** envp = nullptr;
-  char** candidates = nullptr;
-  char** user_argv = nullptr;
+  const char* const* envp = nullptr;
+  const char* const* candidates = nullptr;
+  const char** user_argv = nullptr;  // user_argv[-1] (the last candidate or the options) is scratch
   long self = 0;
   long command = 0;
   bool command_reaped = false;
   int signal_fd = -1;
-  ExecReport* report = nullptr;
+  // Written by the command child before it exits when it cannot exec (shared memory: CLONE_VM).
+  int* exec_error = nullptr;
 };
 
 State g;
@@ -148,7 +139,7 @@ long NowMs() {
 // Runs in the guardian. Sends one message (with an fd if fd >= 0); errors are ignored: a dead
 // parent reads nothing anyway.
 void Send(int32_t type, int32_t a, int32_t b, int fd = -1) {
-  GuardianMessage msg = {type, a, b, 0};
+  GuardianMessage msg = {type, a, b};
   struct iovec iov = {&msg, sizeof(msg)};
   struct msghdr hdr = {};
   hdr.msg_iov = &iov;
@@ -170,73 +161,31 @@ void Send(int32_t type, int32_t a, int32_t b, int fd = -1) {
 
 // ---- the command child (after clone(CLONE_VFORK): a copy of our memory, we wait for its exec)
 
-[[noreturn]] void CommandFail(int step, long negative_errno) {
-  g.report->error = static_cast<int>(-negative_errno);
-  g.report->step = step;
+[[noreturn]] void CommandFail(long negative_errno) {
+  *g.exec_error = static_cast<int>(-negative_errno);
   for (;;) RawSyscall(SYS_exit, 127);
 }
 
-// Runs in the command child. execve with glibc execvp semantics (launch.cc's ExecCandidates).
-long ExecCommand() {
-  bool saw_eacces = false;
-  long err = -ENOENT;
-  char** sh_argv = g.user_argv - 1;  // {"/bin/sh", candidate, user argv[1..]} built in place
-  for (int i = 0; i < g.opt.candidates; ++i) {
-    const char* c = g.candidates[i];
-    err = RawSyscall(SYS_execve, reinterpret_cast<long>(c), reinterpret_cast<long>(g.user_argv),
-                     reinterpret_cast<long>(g.envp));
-    if (err == -ENOEXEC) {  // no shebang: run it with /bin/sh as execvp does
-      char* saved0 = sh_argv[0];
-      char* saved1 = sh_argv[1];
-      static char sh[] = "/bin/sh";
-      sh_argv[0] = sh;
-      sh_argv[1] = const_cast<char*>(c);
-      if (saved1 == nullptr) sh_argv[2] = nullptr;  // an empty user argv
-      err = RawSyscall(SYS_execve, reinterpret_cast<long>(sh), reinterpret_cast<long>(sh_argv),
-                       reinterpret_cast<long>(g.envp));
-      sh_argv[0] = saved0;
-      sh_argv[1] = saved1;
-    }
-    if (!ExecvpTriesNext(err, &saw_eacces)) return err;
-  }
-  return saw_eacces ? -EACCES : err;
-}
-
-// Runs in the command child: libuv's child path from setsid on (signals are already SIG_DFL; the
-// fd plan and cwd were applied to the guardian and are inherited). Never inlined: the child runs
-// on the guardian's stack (vfork-style), so its frames must lie below the caller's.
+// Runs in the command child: launch.cc's child path from setsid on (signals are already SIG_DFL;
+// the fd plan and cwd were applied to the guardian and are inherited). Its death signal is
+// SIGKILL toward the guardian: if the guardian itself is SIGKILLed, the command dies with it; the
+// tree signal comes from the guardian. Never inlined: the child runs on the guardian's stack
+// (vfork-style), so its frames must lie below the caller's.
 [[noreturn]] __attribute__((noinline)) void RunCommand() {
-  if (g.opt.flags & kFlagDetached) {
-    long r = RawSyscall(SYS_setsid);
-    if (r < 0) CommandFail(static_cast<int>(LaunchStep::kSetsid), r);
-  }
-  if (g.opt.flags & (kFlagSetUid | kFlagSetGid)) {
-    RawSyscall(SYS_setgroups, 0, 0);  // result ignored, as libuv does
-    if (g.opt.flags & kFlagSetGid) {
-      long r = RawSyscall(SYS_setgid, g.opt.gid);
-      if (r < 0) CommandFail(static_cast<int>(LaunchStep::kSetgid), r);
-    }
-    if (g.opt.flags & kFlagSetUid) {
-      long r = RawSyscall(SYS_setuid, g.opt.uid);
-      if (r < 0) CommandFail(static_cast<int>(LaunchStep::kSetuid), r);
-    }
-  }
-  if (g.opt.pause_before_prctl_ms != 0) SleepMs(g.opt.pause_before_prctl_ms);
-  // SIGKILL toward the guardian (after the id changes, which clear it): if the guardian itself is
-  // SIGKILLed, the command dies with it. The tree signal comes from the guardian, not from here.
-  long r = RawSyscall(SYS_prctl, PR_SET_PDEATHSIG, SIGKILL);
-  if (r < 0) CommandFail(static_cast<int>(LaunchStep::kDeathSignal), r);
-  if (RawSyscall(SYS_getppid) != g.self) RawSyscall(SYS_kill, RawSyscall(SYS_getpid), SIGKILL);
-  const unsigned long empty_mask = 0;
-  RawSyscall(SYS_rt_sigprocmask, SIG_SETMASK, reinterpret_cast<long>(&empty_mask), 0,
-             sizeof(empty_mask));
-  CommandFail(static_cast<int>(LaunchStep::kExec), ExecCommand());
+  const int flags = g.opt.flags;
+  if (long r = StartSession(flags & kFlagDetached); r < 0) CommandFail(r);
+  long r = SetIds(flags & kFlagSetUid, g.opt.uid, flags & kFlagSetGid, g.opt.gid);
+  if (r < 0) CommandFail(r);
+  r = ArmDeathSignal(SIGKILL, g.self, g.opt.pause_before_prctl_ms);
+  if (r < 0) CommandFail(r);
+  UnblockSignals();
+  CommandFail(ExecvpCandidates(g.candidates, g.opt.candidates, g.user_argv, g.envp));
 }
 
 // Runs in the guardian. clone(CLONE_VM | CLONE_VFORK) with no new stack: vfork. The child borrows
 // our memory and stack until it execs or exits, and we are suspended meanwhile; it only calls
 // RunCommand (never returns into our frames), which touches nothing we read afterwards except
-// g.report. No page tables are copied. Returns the pid or -errno; *pidfd gets its pidfd or -1.
+// g.exec_error No page tables are copied. Returns the pid or -errno; *pidfd gets its pidfd or -1.
 long CloneCommand(int* pidfd) {
   *pidfd = -1;
   long flags = CLONE_VM | CLONE_VFORK | SIGCHLD;
@@ -386,14 +335,13 @@ bool ParentGone() {
 }
 
 [[noreturn]] void Main(int argc, char** argv, char** envp) {
-  g.argv = argv;
   g.envp = envp;
   if (argc < 2 || !ParseOptions(argv[1], &g.opt)) Exit(2);
   // Probe: the addon checks that we can run here, subreaper support included.
   if (g.opt.flags & kFlagProbe) Exit(RawSyscall(SYS_prctl, PR_SET_CHILD_SUBREAPER, 1) == 0 ? 0 : 3);
   if (argc < 2 + g.opt.candidates + 1) Exit(2);
   g.candidates = argv + 2;
-  g.user_argv = argv + 2 + g.opt.candidates;
+  g.user_argv = const_cast<const char**>(argv + 2 + g.opt.candidates);
   g.self = RawSyscall(SYS_getpid);
   const int control = g.opt.control_fd;
   // Exec'd from a memfd, our comm would be the fd's number: name ourselves for ps and top.
@@ -404,7 +352,7 @@ bool ParentGone() {
   RawSyscall(SYS_fcntl, control, F_SETFD, FD_CLOEXEC);
   long r = RawSyscall(SYS_prctl, PR_SET_CHILD_SUBREAPER, 1);
   if (r < 0) {
-    Send(kMsgExecFailed, static_cast<int32_t>(-r), static_cast<int32_t>(LaunchStep::kDeathSignal));
+    Send(kMsgExecFailed, static_cast<int32_t>(-r), 0);
     Exit(0);
   }
   unsigned long mask = ~0UL;
@@ -414,31 +362,31 @@ bool ParentGone() {
   g.signal_fd = static_cast<int>(
       RawSyscall(SYS_signalfd4, -1, reinterpret_cast<long>(&wanted), 8, SFD_CLOEXEC));
   if (g.signal_fd < 0) {
-    Send(kMsgExecFailed, -g.signal_fd, static_cast<int32_t>(LaunchStep::kSignals));
+    Send(kMsgExecFailed, -g.signal_fd, 0);
     Exit(0);
   }
   RawSyscall(SYS_fcntl, g.signal_fd, F_SETFD, FD_CLOEXEC);
   long page =
       RawSyscall(SYS_mmap, 0, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
   if (page < 0 && page > -4096) {
-    Send(kMsgExecFailed, static_cast<int32_t>(-page), static_cast<int32_t>(LaunchStep::kExec));
+    Send(kMsgExecFailed, static_cast<int32_t>(-page), 0);
     Exit(0);
   }
-  g.report = reinterpret_cast<ExecReport*>(page);
+  g.exec_error = reinterpret_cast<int*>(page);
   // Parent already gone before we could watch it: start nothing.
   if (ParentGone()) Exit(0);
 
   int pidfd = -1;
   long pid = CloneCommand(&pidfd);
   if (pid < 0) {
-    Send(kMsgExecFailed, static_cast<int32_t>(-pid), static_cast<int32_t>(LaunchStep::kNone));
+    Send(kMsgExecFailed, static_cast<int32_t>(-pid), 0);
     Exit(0);
   }
   g.command = pid;
-  if (g.report->error != 0) {
+  if (*g.exec_error != 0) {
     siginfo_t info;
     RawSyscall(SYS_waitid, P_PID, pid, reinterpret_cast<long>(&info), WEXITED, 0);
-    Send(kMsgExecFailed, g.report->error, g.report->step);
+    Send(kMsgExecFailed, *g.exec_error, 0);
     Exit(0);
   }
   Send(kMsgStarted, static_cast<int32_t>(pid), 0, pidfd);

@@ -1,6 +1,6 @@
 // What the guardian (tree mode) and the addon say to each other: the guardian's command line and
 // the fixed-size messages on the control socket (AF_UNIX SOCK_SEQPACKET, one message per packet).
-// Shared by native/guardian.cc (a static program without libc) and the addon: plain data only.
+// Shared by guardian.cc (a static program without libc) and the addon: plain data only.
 #ifndef TETHERED_GUARDIAN_PROTOCOL_H_
 #define TETHERED_GUARDIAN_PROTOCOL_H_
 
@@ -45,7 +45,7 @@ constexpr int kGuardianDeathSignal = 15;  // SIGTERM
 enum GuardianMessageType : int32_t {
   // guardian -> addon
   kMsgStarted = 1,     // a = command pid; carries the command's pidfd (SCM_RIGHTS) if it has one
-  kMsgExecFailed = 2,  // a = positive errno, b = step (LaunchStep numbering)
+  kMsgExecFailed = 2,  // a = positive errno
   kMsgExited = 3,      // a = exit code, b = terminating signal (0 if none)
   // addon -> guardian
   kMsgKill = 10,      // a = signal: to the command only (used when there is no pidfd)
@@ -56,7 +56,6 @@ struct GuardianMessage {
   int32_t type;
   int32_t a;
   int32_t b;
-  int32_t c;
 };
 
 }  // namespace tethered

@@ -4,7 +4,17 @@
 #define TETHERED_RAW_SYSCALL_H_
 
 #include <errno.h>
+#include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
+
+// System call numbers older kernel headers lack (the same on x86_64 and aarch64).
+#ifndef SYS_pidfd_open
+#define SYS_pidfd_open 434
+#endif
+#ifndef SYS_pidfd_send_signal
+#define SYS_pidfd_send_signal 424
+#endif
 
 namespace tethered {
 
@@ -37,6 +47,14 @@ inline long RawSyscall(long nr, long a1 = 0, long a2 = 0, long a3 = 0, long a4 =
 #else
 #error "tethered: RawSyscall is implemented for x86_64 and aarch64 only"
 #endif
+}
+
+// Runs on any thread, including the cloned child. Sleeps `ms` milliseconds (test knobs only).
+inline void SleepMs(unsigned ms) {
+  struct timespec ts = {static_cast<time_t>(ms / 1000), static_cast<long>(ms % 1000) * 1000000L};
+  while (RawSyscall(SYS_nanosleep, reinterpret_cast<long>(&ts), reinterpret_cast<long>(&ts)) ==
+         -EINTR) {
+  }
 }
 
 }  // namespace tethered

@@ -25,13 +25,6 @@
 
 #include "raw_syscall.h"
 
-#ifndef SYS_pidfd_open
-#define SYS_pidfd_open 434
-#endif
-#ifndef SYS_pidfd_send_signal
-#define SYS_pidfd_send_signal 424
-#endif
-
 namespace tethered {
 namespace tree_walk {
 
@@ -115,14 +108,6 @@ inline bool PidfdAlive(int pidfd) {
   long r =
       RawSyscall(SYS_ppoll, reinterpret_cast<long>(&pfd), 1, reinterpret_cast<long>(&zero), 0, 8);
   return r == 0;
-}
-
-// Runs on any thread. Sleeps `ms` milliseconds (test knobs only).
-inline void SleepMs(unsigned ms) {
-  struct timespec ts = {static_cast<time_t>(ms / 1000), static_cast<long>(ms % 1000) * 1000000L};
-  while (RawSyscall(SYS_nanosleep, reinterpret_cast<long>(&ts), reinterpret_cast<long>(&ts)) ==
-         -EINTR) {
-  }
 }
 
 struct LinuxDirent64 {

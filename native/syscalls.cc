@@ -1,0 +1,41 @@
+#include "syscalls.h"
+
+#include <errno.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "guardian/raw_syscall.h"
+
+namespace tethered {
+
+int WaitExit(pid_t pid, siginfo_t* info, bool block) {
+  *info = {};
+  int r;
+  do {
+    r = waitid(P_PID, static_cast<id_t>(pid), info, WEXITED | (block ? 0 : WNOHANG));
+  } while (r != 0 && errno == EINTR);
+  return r == 0 ? 0 : -errno;
+}
+
+int SignalProcess(int pidfd, pid_t pid, int sig) {
+  long r = pidfd >= 0 ? syscall(SYS_pidfd_send_signal, pidfd, sig, nullptr, 0) : kill(pid, sig);
+  return r == 0 ? 0 : -errno;
+}
+
+int PidfdOpen(pid_t pid) {
+  long fd = syscall(SYS_pidfd_open, pid, 0);
+  return fd >= 0 ? static_cast<int>(fd) : -errno;
+}
+
+int StreamSocketPair(int fds[2], int buffer_size) {
+  if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0) return -errno;
+  for (int i = 0; i < 2 && buffer_size > 0; ++i) {
+    (void)setsockopt(fds[i], SOL_SOCKET, SO_SNDBUF, &buffer_size, sizeof(buffer_size));
+    (void)setsockopt(fds[i], SOL_SOCKET, SO_RCVBUF, &buffer_size, sizeof(buffer_size));
+  }
+  return 0;
+}
+
+}  // namespace tethered

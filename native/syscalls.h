@@ -1,0 +1,27 @@
+// Checked system calls that several files make alike: each returns 0 or -errno.
+#ifndef TETHERED_SYSCALLS_H_
+#define TETHERED_SYSCALLS_H_
+
+#include <signal.h>
+#include <sys/types.h>
+
+namespace tethered {
+
+// Runs on any thread. waitid(P_PID) for `pid`'s exit, blocking or not (WNOHANG), retried on EINTR.
+// With block false, info->si_pid is 0 while it still runs.
+[[nodiscard]] int WaitExit(pid_t pid, siginfo_t* info, bool block);
+
+// Runs on any thread. Signals one process we hold: through `pidfd` if it is >= 0, else by pid
+// (only for a child of ours that is not yet reaped, whose pid cannot have changed hands).
+[[nodiscard]] int SignalProcess(int pidfd, pid_t pid, int sig);
+
+// Runs on any thread. pidfd_open(pid): a pidfd or -errno.
+[[nodiscard]] int PidfdOpen(pid_t pid);
+
+// Runs on any thread. An AF_UNIX stream socketpair, close-on-exec; with buffer_size > 0 both ends
+// get that SO_SNDBUF and SO_RCVBUF, as libuv >= 1.51 sizes them (a failure keeps the default).
+[[nodiscard]] int StreamSocketPair(int fds[2], int buffer_size);
+
+}  // namespace tethered
+
+#endif  // TETHERED_SYSCALLS_H_

@@ -1,0 +1,64 @@
+// The addon's argument decoder: a wrongly typed argument from src/ is a programming error and
+// throws a TypeError naming it, where the old readers turned it into an empty list and spawned.
+import { describe, expect, it } from 'vitest';
+import { bindingState, type LaunchArgs } from '../lib/binding.js';
+
+const binding = bindingState().binding;
+if (binding === undefined) throw new Error(`the addon did not load: ${bindingState().reason}`);
+
+const launch = (args: unknown): LaunchArgs =>
+  [
+    '/bin/sh',
+    args,
+    ['PATH=/usr/bin:/bin'],
+    undefined,
+    Int32Array.of(-1, -1, -1),
+    false,
+    undefined,
+    undefined,
+    15,
+    false,
+    0,
+  ] as LaunchArgs;
+const sync = (args: unknown): ReturnType<typeof binding.spawnSync> =>
+  binding.spawnSync(...launch(args), Int32Array.of(-1, -1, -1), [], 0, 0, 15, 0);
+
+describe('the binding rejects misuse loudly', () => {
+  it('spawnSync with args that are not an array of strings throws ERR_INVALID_ARG_TYPE naming args', () => {
+    for (const bad of ['sh -c "exit 3"', ['sh', 7], undefined]) {
+      expect(() => sync(bad)).toThrow(
+        expect.objectContaining({
+          name: 'TypeError',
+          code: 'ERR_INVALID_ARG_TYPE',
+          message: 'tethered binding: args must be an array of strings',
+        }),
+      );
+    }
+  });
+
+  it('control: the same call with an array of strings runs the child', () => {
+    const result = sync(['sh', '-c', 'exit 3']);
+    expect(typeof result === 'number' ? result : result.slice(0, 1).concat(result[2])).toEqual([
+      0, 3,
+    ]);
+  });
+
+  it('spawn with an input that is not a Uint8Array (spawnSync) or fds that are not an Int32Array (spawn) throws', () => {
+    expect(() =>
+      binding.spawnSync(
+        ...launch(['cat']),
+        Int32Array.of(1, 2, -1),
+        [new Uint16Array(2)],
+        0,
+        0,
+        15,
+        0,
+      ),
+    ).toThrow('tethered binding: inputs must be an array of Uint8Arrays or undefined');
+    const args = launch(['true']);
+    args[4] = [-1, -1, -1] as unknown as Int32Array;
+    expect(() => binding.spawn(...args, new Int32Array(0), 0)).toThrow(
+      'tethered binding: fds must be an Int32Array',
+    );
+  });
+});
