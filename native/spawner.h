@@ -126,6 +126,7 @@ class Spawner {
   pid_t CloneChild(void* plan, int* pidfd);
   // tree_launch.cc
   void LaunchTree(SpawnRequest* request);
+  bool TreeUsable();
   void ProbeTree(SpawnRequest* request);
   [[nodiscard]] int RunProbe(int exec_fd, const std::string& path);
 

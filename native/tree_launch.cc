@@ -36,18 +36,16 @@ std::string GuardianOptions(int control_fd, int tree_signal, int grace_ms, int f
 
 }  // namespace
 
+bool Spawner::TreeUsable() {
+  // Runs on the spawner thread. The probe ran and found that the guardian runs here.
+  std::lock_guard<std::mutex> lock(mu_);
+  return tree_probed_ && tree_.ok;
+}
+
 void Spawner::LaunchTree(SpawnRequest* request) {
   // Runs on the spawner thread. Clones the guardian through the ordinary child path (launch.cc);
   // the request completes when the guardian reports the command's pid or exec error.
-  bool usable;
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    usable = tree_probed_ && tree_.ok;
-  }
-  if (!usable) {  // the JS side falls back before asking; this keeps a stray request working
-    Launch(request);
-    return;
-  }
+  if (!TreeUsable()) return Launch(request);  // JS falls back before asking; this is for strays
   int pair[2];
   if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) != 0) {
     request->result = -errno;
@@ -64,12 +62,9 @@ void Spawner::LaunchTree(SpawnRequest* request) {
   fds.push_back(theirs.Get());
 
   const std::vector<std::string> candidates = PathCandidates(request->file, request->env);
-  int flags = 0;
-  if (request->detached) flags |= kFlagDetached;
-  if (request->set_uid) flags |= kFlagSetUid;
-  if (request->set_gid) flags |= kFlagSetGid;
-  if (force_no_pidfd_) flags |= kFlagNoPidfd;
-  if (test_scan_proc_) flags |= kFlagScanProc;
+  const int flags = (request->detached ? kFlagDetached : 0) | (request->set_uid ? kFlagSetUid : 0) |
+                    (request->set_gid ? kFlagSetGid : 0) | (force_no_pidfd_ ? kFlagNoPidfd : 0) |
+                    (test_scan_proc_ ? kFlagScanProc : 0);
   const std::string options = GuardianOptions(
       control_slot, request->death_signal, request->tree_grace_ms, flags, request->uid,
       request->gid, candidates.size(), getpid(), test_guardian_pause_ms_, test_walk_pause_ms_);

@@ -334,6 +334,8 @@ bool ParentGone() {
   return ppid != g.opt.parent_pid;
 }
 
+// Runs in the guardian: its whole life, in order (set-up, the command, the loop until nothing is
+// left to guard). Longer than the others so that the order of the set-up steps reads top down.
 [[noreturn]] void Main(int argc, char** argv, char** envp) {
   g.envp = envp;
   if (argc < 2 || !ParseOptions(argv[1], &g.opt)) Exit(2);
