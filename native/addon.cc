@@ -439,7 +439,7 @@ Napi::Value KillTree(const Napi::CallbackInfo& info) {
   pid_t pid = 0;
   int fd = Spawner::Get().DupPidfd(id, &pid);
   std::vector<tree_walk::Found> found(fd >= 0 ? kMaxFound : 0);
-  tree_walk::Walk walk = {getpid(), sig, true, 0, false, false, 0};
+  tree_walk::Walk walk = {getpid(), sig, true};
   int count = 0;
   if (fd >= 0) {
     tree_walk::CollectChildrenOf(&walk, found.data(), kMaxFound, &count, pid, fd, 0);
@@ -460,7 +460,7 @@ Napi::Value KillTreeByPid(const Napi::CallbackInfo& info) {
   if (pid <= 0) return Napi::Number::New(env, -EINVAL);
   long fd = syscall(SYS_pidfd_open, pid, 0);
   if (fd < 0) return Napi::Number::New(env, -errno);
-  tree_walk::Walk walk = {getpid(), sig, true, 0, false, false, 0};
+  tree_walk::Walk walk = {getpid(), sig, true};
   std::vector<tree_walk::Found> found(kMaxFound);
   int count = 0;
   tree_walk::CollectChildrenOf(&walk, found.data(), kMaxFound, &count, pid, static_cast<int>(fd),
