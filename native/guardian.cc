@@ -67,7 +67,6 @@ constexpr unsigned kSeenSlots = 1 << 16;  // processes a kill remembers (three q
 constexpr long kConvergeMs = 5000;        // killTree(): walks stop after this even if not quiet
 constexpr long kFirstPauseMs = 10;        // between walks while they find new processes
 constexpr long kGracePauseMs = 200;       // at most, between walks of the grace period
-constexpr long kIdlePauseMs = 1000;       // at most, between walks once everything got SIGKILL
 constexpr int kControlBatch = 256;        // control messages read before the loop looks around
 
 struct Options {
@@ -337,16 +336,18 @@ long NextPause(long pause, int found, long cap) {
 }
 
 // Runs in the guardian. Escalates: SIGKILL to every process of the tree once, then reaps until
-// none is left. Processes that appear later (handed to us, or forked by a process that refused
-// the signal) are found by walks that back off while they find nothing, so a process we may not
-// signal (another user's, EPERM) costs a walk a second, not a busy loop.
+// none is left. Once two walks in a row find nothing new, what is left is dying or refused the
+// signal (EPERM: another user's process, such as a set-uid program): the guardian then walks again
+// only when one of its children exits (SIGCHLD), never in a loop. A process it may not signal
+// survives, and so does what that process starts while it runs; what it leaves when it exits is
+// handed to the guardian and killed then.
 void KillEverything() {
   g.seen.Clear();
-  long pause = kFirstPauseMs;
+  int quiet = 0;
   for (;;) {
     if (!ReapAll()) return;
-    pause = NextPause(pause, SignalNew(SIGKILL), kIdlePauseMs);
-    WaitEvents(pause, false);
+    quiet = SignalNew(SIGKILL) == 0 ? quiet + 1 : 0;
+    WaitEvents(quiet < 2 ? kFirstPauseMs : -1, false);
   }
 }
 

@@ -56,12 +56,23 @@ export function endTree(marker: string, group: number | undefined): void {
   for (const pid of liveTree(marker)) killQuietly(pid);
 }
 
-/** Starts spawn-parent.mjs with `file args options`; resolves with it and the command's pid. */
+/** The fixture parent: test/fixtures/tree/spawn-parent.mjs. */
+export const PARENT_SCRIPT = PARENT;
+
+/**
+ * Starts spawn-parent.mjs with `file args options` (optionally through a wrapper command, with
+ * another Node binary or a staged copy of the script); resolves with it and the command's pid.
+ */
 export async function startParent(
   spec: { file: string; args: string[]; options: Record<string, unknown> },
-  spawnOptions: { detached?: boolean; wrapper?: string[] } = {},
+  spawnOptions: { detached?: boolean; wrapper?: string[]; node?: string; script?: string } = {},
 ): Promise<{ parent: ChildProcess; pid: number }> {
-  const command = [...(spawnOptions.wrapper ?? []), process.execPath, PARENT, JSON.stringify(spec)];
+  const command = [
+    ...(spawnOptions.wrapper ?? []),
+    spawnOptions.node ?? process.execPath,
+    spawnOptions.script ?? PARENT,
+    JSON.stringify(spec),
+  ];
   const [file, ...args] = command as [string, ...string[]];
   const parent = spawn(file, args, {
     stdio: ['ignore', 'pipe', 'pipe'],

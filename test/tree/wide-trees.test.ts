@@ -97,7 +97,11 @@ describe('killTree() on a wide or growing tree', () => {
   // when its guardian exits (it stays while it has any descendant: they are all handed to it).
   // A chain member is handed to the guardian once its predecessor exits.
   const growing: [string, string[], (guardian: number, marker: string) => boolean][] = [
-    ['a fork bomb of 5,000 forks, still growing', ['bomb', '5000'], (_, m) => liveTree(m).length >= 500],
+    [
+      'a fork bomb of 5,000 forks, still growing',
+      ['bomb', '5000'],
+      (_, m) => liveTree(m).length >= 500,
+    ],
     [
       '50 chains that fork a successor and exit every 100 ms',
       ['chains', '50', '100'],
