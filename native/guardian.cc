@@ -62,7 +62,7 @@ namespace {
 
 using tree_walk::SleepMs;
 
-constexpr int kMaxFound = 4096;        // per walk; a kill walks again until nothing new is left
+constexpr int kMaxFound = 4096;           // per walk; a kill walks again until nothing new is left
 constexpr unsigned kSeenSlots = 1 << 16;  // processes a kill remembers (three quarters of this)
 constexpr long kConvergeMs = 5000;        // killTree(): walks stop after this even if not quiet
 constexpr long kFirstPauseMs = 10;        // between walks while they find new processes

@@ -85,10 +85,10 @@ struct Seen {
 };
 
 struct Walk {
-  pid_t self;             // the walking process (its own children are signalled by pid)
-  int sig;                // signal to send
-  bool use_pidfd;         // false: only the walker's own children are signalled
-  unsigned pause_ms = 0;  // test knob: pause before each pidfd_open of a deeper process
+  pid_t self;              // the walking process (its own children are signalled by pid)
+  int sig;                 // signal to send
+  bool use_pidfd;          // false: only the walker's own children are signalled
+  unsigned pause_ms = 0;   // test knob: pause before each pidfd_open of a deeper process
   bool scan_proc = false;  // find children by scanning /proc, as without CONFIG_PROC_CHILDREN
   Seen* seen = nullptr;    // processes signalled before: skipped (their children are still walked)
   int found = 0;           // out: processes found that `seen` did not hold

@@ -1,6 +1,7 @@
 // Large, cheap process trees for tree-mode tests: test/fixtures/tree/swarm.c, compiled once per
 // test file, and a parent process (spawn-parent.mjs) to kill.
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcessByStdio } from 'node:child_process';
+import type { Readable } from 'node:stream';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -66,7 +67,7 @@ export const PARENT_SCRIPT = PARENT;
 export async function startParent(
   spec: { file: string; args: string[]; options: Record<string, unknown> },
   spawnOptions: { detached?: boolean; wrapper?: string[]; node?: string; script?: string } = {},
-): Promise<{ parent: ChildProcess; pid: number }> {
+): Promise<{ parent: ChildProcessByStdio<null, Readable, Readable>; pid: number }> {
   const command = [
     ...(spawnOptions.wrapper ?? []),
     spawnOptions.node ?? process.execPath,
@@ -80,9 +81,9 @@ export async function startParent(
   });
   let out = '';
   let err = '';
-  parent.stderr?.on('data', (chunk: Buffer) => (err += chunk.toString()));
+  parent.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
   const pid = await new Promise<number>((resolve, reject) => {
-    parent.stdout?.on('data', (chunk: Buffer) => {
+    parent.stdout.on('data', (chunk: Buffer) => {
       out += chunk.toString();
       if (out.includes('\n')) resolve((JSON.parse(out) as { pid: number }).pid);
     });
