@@ -33,8 +33,8 @@ int Guardians::Watch(SpawnRequest* request, pid_t guardian, UniqueFd control) {
     (void)WaitExit(guardian, &info, true);
     return err;
   }
-  Entry entry{request,         guardian, std::move(control), 0, UniqueFd(),
-              request->env_id, false,    request->sync_exit};
+  Entry entry{request,         guardian, std::move(control), 0,  UniqueFd(),
+              request->env_id, false,    request->sync_exit, {}, false};
   entries_.emplace(id, std::move(entry));
   request->child_id = id;
   return 0;
@@ -69,6 +69,12 @@ SpawnRequest* Guardians::OnControlReadable(uint32_t id) {
   auto it = entries_.find(id);
   if (it == entries_.end()) return nullptr;
   Entry& entry = it->second;
+  if (!entry.outbox.empty()) {
+    // Some requests wait for room: send them. An error here means the guardian is gone; EOF
+    // follows on the read side.
+    int err = FlushLocked(id, entry);
+    (void)err;
+  }
   GuardianMessage msg;
   int passed_fd = -1;
   long n = ReceiveMessage(entry.control.Get(), &msg, &passed_fd);
@@ -157,14 +163,37 @@ int Guardians::ReapStragglers() {
   return static_cast<int>(stragglers_.size());
 }
 
-int Guardians::SendLocked(const Entry& entry, int32_t type, int32_t a, int32_t b) {
+int Guardians::FlushLocked(uint32_t id, Entry& entry) {
   // Runs on any thread with mu_ held.
-  GuardianMessage msg = {type, a, b};
-  ssize_t n;
-  do {
-    n = send(entry.control.Get(), &msg, sizeof(msg), MSG_DONTWAIT | MSG_NOSIGNAL);
-  } while (n < 0 && errno == EINTR);
-  return n == static_cast<ssize_t>(sizeof(msg)) ? 0 : (n < 0 ? -errno : -EIO);
+  while (!entry.outbox.empty()) {
+    ssize_t n;
+    do {
+      n = send(entry.control.Get(), &entry.outbox.front(), sizeof(GuardianMessage),
+               MSG_DONTWAIT | MSG_NOSIGNAL);
+    } while (n < 0 && errno == EINTR);
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) break;
+    if (n != static_cast<ssize_t>(sizeof(GuardianMessage))) return n < 0 ? -errno : -EIO;
+    entry.outbox.pop_front();
+  }
+  const bool waiting = !entry.outbox.empty();
+  if (waiting == entry.watching_writable) return 0;
+  struct epoll_event ev = {};
+  ev.events = waiting ? EPOLLIN | EPOLLOUT : EPOLLIN;
+  ev.data.u64 = kGuardianControlTag | id;
+  if (epoll_ctl(epoll_fd_, EPOLL_CTL_MOD, entry.control.Get(), &ev) != 0) return -errno;
+  entry.watching_writable = waiting;
+  return 0;
+}
+
+int Guardians::SendLocked(uint32_t id, Entry& entry, int32_t type, int32_t a, int32_t b) {
+  // Runs on any thread with mu_ held.
+  const GuardianMessage msg = {type, a, b};
+  if (!entry.outbox.empty()) {
+    const GuardianMessage& last = entry.outbox.back();
+    if (last.type == type && last.a == a && last.b == b) return 0;  // already on its way
+  }
+  entry.outbox.push_back(msg);
+  return FlushLocked(id, entry);
 }
 
 int Guardians::Kill(uint32_t id, int sig) {
@@ -176,7 +205,7 @@ int Guardians::Kill(uint32_t id, int sig) {
   if (entry.command_pidfd.Valid()) return SignalProcess(entry.command_pidfd.Get(), 0, sig);
   // Without a pidfd only the guardian can signal the command without risking a reused pid.
   if (sig == 0) return 0;  // it exists: its exit has not been reported
-  return SendLocked(entry, kMsgKill, sig, 0);
+  return SendLocked(id, it->second, kMsgKill, sig, 0);
 }
 
 int Guardians::KillTree(uint32_t id, int sig, int grace_ms) {
@@ -184,7 +213,7 @@ int Guardians::KillTree(uint32_t id, int sig, int grace_ms) {
   std::lock_guard<std::mutex> lock(mu_);
   auto it = entries_.find(id);
   if (it == entries_.end() || it->second.pending != nullptr) return -ESRCH;
-  return SendLocked(it->second, kMsgKillTree, sig, grace_ms);
+  return SendLocked(id, it->second, kMsgKillTree, sig, grace_ms);
 }
 
 }  // namespace tethered

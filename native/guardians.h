@@ -7,11 +7,13 @@
 #include <sys/types.h>
 
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <mutex>
 #include <unordered_map>
 #include <vector>
 
+#include "guardian/guardian_protocol.h"
 #include "unique_fd.h"
 
 namespace tethered {
@@ -44,8 +46,9 @@ class Guardians {
   // it reports (see OnControlReadable). 0, or -errno if it cannot be watched (then it is killed
   // and reaped here, and the caller completes the request with that error).
   [[nodiscard]] int Watch(SpawnRequest* request, pid_t guardian, UniqueFd control);
-  // Runs on the spawner thread. The control socket of tree child `id` is readable. Returns the
-  // request to complete, if this message settled one.
+  // Runs on the spawner thread. The control socket of tree child `id` is readable or, while
+  // messages wait in its outbox, writable. Returns the request to complete, if a message settled
+  // one.
   SpawnRequest* OnControlReadable(uint32_t id);
   // Runs on the spawner thread. Retries reaping guardians that had not finished exiting at EOF;
   // returns how many are still waited for.
@@ -54,7 +57,8 @@ class Guardians {
   // Runs on any JS thread. Signals the command: 0 or -errno (-ESRCH once its exit was reported).
   [[nodiscard]] int Kill(uint32_t id, int sig);
   // Runs on any JS thread. Asks the guardian to signal the whole tree (SIGKILL after grace_ms
-  // unless grace_ms < 0): 0 or -ESRCH once the guardian is gone.
+  // unless grace_ms < 0): 0 once the request is sent or queued for it (never dropped while the
+  // guardian lives), or -ESRCH once the guardian is gone.
   [[nodiscard]] int KillTree(uint32_t id, int sig, int grace_ms);
 
  private:
@@ -67,6 +71,10 @@ class Guardians {
     uint64_t env_id;
     bool exit_reported = false;
     std::shared_ptr<SyncTreeExit> sync_exit;  // a synchronous spawn's: the exit goes there
+    // Requests the control socket had no room for (a busy guardian), sent in order as it drains;
+    // one identical to the last one queued is not queued again.
+    std::deque<GuardianMessage> outbox;
+    bool watching_writable = false;  // the spawner loop wakes on EPOLLOUT (outbox not empty)
   };
 
   // Runs on the spawner thread with mu_ held. Delivers the command's exit to its owner.
@@ -74,8 +82,12 @@ class Guardians {
 
   // Runs on the spawner thread with mu_ held. The guardian is gone (EOF): settle and forget it.
   SpawnRequest* CloseLocked(std::unordered_map<uint32_t, Entry>::iterator it);
-  // Runs on any thread with mu_ held. Sends one message to the guardian: 0 or -errno.
-  int SendLocked(const Entry& entry, int32_t type, int32_t a, int32_t b);
+  // Runs on any thread with mu_ held. Sends one message to the guardian, or queues it while the
+  // socket is full: 0 or -errno.
+  int SendLocked(uint32_t id, Entry& entry, int32_t type, int32_t a, int32_t b);
+  // Runs on any thread with mu_ held. Sends what the outbox holds until the socket is full; asks
+  // the spawner loop to wake on writability while something is left. 0 or -errno (not EAGAIN).
+  int FlushLocked(uint32_t id, Entry& entry);
 
   const int epoll_fd_;
   const bool no_pidfd_;

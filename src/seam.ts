@@ -164,8 +164,10 @@ function adopt(
       tree = { graceMs: resolved.treeGraceMs };
     } else if (requireTether) {
       throw tetherUnavailable(`tree mode is unavailable: ${reason}`);
+    } else {
+      // The child is still tethered itself; only its descendants are not covered.
+      warnNoTree(reason);
     }
-    // Otherwise the child is still tethered itself; only its descendants are not covered.
   }
   const handle = request.reuse ?? new TetheredHandle(registry, deathSignal, tree);
   // Move over what Node's constructor put on its handle: onexit and the owner symbol. Node's
@@ -242,6 +244,20 @@ function warnNoAddon(reason: string): void {
       'Fix: reinstall without --ignore-scripts, or run `npm rebuild tethered` (building needs a ' +
       'C++ compiler, make and Python); pass requireTether: true to refuse untethered children.',
     { type: 'TetheredWarning', code: 'TETHERED_NO_ADDON' },
+  );
+}
+
+let warnedNoTree = false;
+
+/** Once per environment: `tree: true` children (this one and every later one) start without it. */
+export function warnNoTree(reason: string): void {
+  if (warnedNoTree) return;
+  warnedNoTree = true;
+  process.emitWarning(
+    `tree mode is unavailable: ${reason.replace(/\s*\n\s*/g, ' ')}. Children spawned with tree: true ` +
+      'start tethered themselves, but their descendants are NOT killed with this process. Pass ' +
+      'requireTether: true to refuse such children; capabilities().treeReason says why.',
+    { type: 'TetheredWarning', code: 'TETHERED_NO_TREE' },
   );
 }
 

@@ -10,6 +10,7 @@ import {
   internalNodeCalls,
   resolveTether,
   tetherUnavailable,
+  warnNoTree,
   validateTetherRequest,
   type TetherRequest,
 } from './seam.js';
@@ -265,6 +266,8 @@ function runTethered(
       tree = { graceMs: resolved.treeGraceMs };
     } else if (requireTether) {
       throw tetherUnavailable(`tree mode is unavailable: ${reason}`);
+    } else {
+      warnNoTree(reason);
     }
   }
   const plan = state.binding === undefined ? state.reason : planOf(options, deathSignal, tree);

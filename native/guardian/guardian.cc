@@ -59,7 +59,12 @@ extern "C" void* memcpy(void* dest, const void* src, size_t n) {
 namespace tethered {
 namespace {
 
-constexpr int kMaxFound = 4096;  // per pass; escalation repeats passes until nothing is left
+constexpr int kMaxFound = 4096;           // per walk; a kill walks again until nothing new is left
+constexpr unsigned kSeenSlots = 1 << 16;  // processes a kill remembers (three quarters of this)
+constexpr long kConvergeMs = 5000;        // killTree(): walks stop after this even if not quiet
+constexpr long kFirstPauseMs = 10;        // between walks while they find new processes
+constexpr long kGracePauseMs = 200;       // at most, between walks of the grace period
+constexpr int kControlBatch = 256;        // control messages read before the loop looks around
 
 struct Options {
   int control_fd = -1;
@@ -85,9 +90,11 @@ struct State {
   int signal_fd = -1;
   // Written by the command child before it exits when it cannot exec (shared memory: CLONE_VM).
   int* exec_error = nullptr;
+  tree_walk::Seen seen = {};  // the processes the current kill has signalled
 };
 
 State g;
+tree_walk::SeenSlot seen_slots[kSeenSlots];
 
 [[noreturn]] void Exit(int code) {
   for (;;) RawSyscall(SYS_exit_group, code);
@@ -228,20 +235,18 @@ bool ReapAll() {
   }
 }
 
-// Runs in the guardian. Signals every descendant (or only our own children).
-int SignalTree(int sig, bool own_only) {
-  tree_walk::Walk walk = {};
-  walk.self = static_cast<pid_t>(g.self);
-  walk.sig = sig;
-  walk.use_pidfd = !(g.opt.flags & kFlagNoPidfd);
+// Runs in the guardian. Walks the tree once and sends `sig` to each process `seen` does not hold
+// yet (adding it): how many such processes the walk found, plus one if it could not hold them all.
+int SignalNew(int sig) {
+  tree_walk::Walk walk = {static_cast<pid_t>(g.self), sig, !(g.opt.flags & kFlagNoPidfd)};
   walk.pause_ms = g.opt.walk_pause_ms;
-  walk.own_only = own_only;
   walk.scan_proc = (g.opt.flags & kFlagScanProc) != 0;
+  walk.seen = &g.seen;
   static tree_walk::Found found[kMaxFound];
   int count = 0;
   tree_walk::CollectChildrenOf(&walk, found, kMaxFound, &count, static_cast<pid_t>(g.self), -1, 0);
   tree_walk::SignalFound(&walk, found, count);
-  return walk.signalled;
+  return walk.found + (walk.truncated ? 1 : 0);
 }
 
 // Runs in the guardian. Waits up to `ms` for a signal (SIGCHLD) or control message; drains the
@@ -259,14 +264,39 @@ int WaitEvents(long ms, bool watch_control) {
   return watch_control ? fds[1].revents : 0;
 }
 
-// Runs in the guardian. Escalates: SIGKILL every descendant until none is left, reaping as it
-// goes. Our own children get it by pid; deeper ones by the walk or, without pidfds, once their
-// parent died and they were handed to us.
+// Runs in the guardian. Sends `sig` to every process of the tree once: walks again (reaping in
+// between, so exited orphans free their pids) until a walk finds no process it has not signalled,
+// or for kConvergeMs at most (processes that survive the signal and keep forking).
+void KillConverging(int sig) {
+  g.seen.Clear();
+  const long give_up = NowMs() + kConvergeMs;
+  for (;;) {
+    ReapAll();
+    if (SignalNew(sig) == 0 || NowMs() >= give_up) return;
+    WaitEvents(0, false);
+  }
+}
+
+// Runs in the guardian. The next pause between walks: back to the first after a walk that found
+// something, else doubled up to `cap`.
+long NextPause(long pause, int found, long cap) {
+  if (found != 0) return kFirstPauseMs;
+  return pause * 2 > cap ? cap : pause * 2;
+}
+
+// Runs in the guardian. Escalates: SIGKILL to every process of the tree once, then reaps until
+// none is left. Once two walks in a row find nothing new, what is left is dying or refused the
+// signal (EPERM: another user's process, such as a set-uid program): the guardian then walks again
+// only when one of its children exits (SIGCHLD), never in a loop. A process it may not signal
+// survives, and so does what that process starts while it runs; what it leaves when it exits is
+// handed to the guardian and killed then.
 void KillEverything() {
+  g.seen.Clear();
+  int quiet = 0;
   for (;;) {
     if (!ReapAll()) return;
-    SignalTree(SIGKILL, false);
-    WaitEvents(20, false);
+    quiet = SignalNew(SIGKILL) == 0 ? quiet + 1 : 0;
+    WaitEvents(quiet < 2 ? kFirstPauseMs : -1, false);
   }
 }
 
@@ -274,49 +304,47 @@ void KillEverything() {
 [[noreturn]] void ShutDown() {
   const long deadline = NowMs() + (g.opt.grace_ms > 0 ? g.opt.grace_ms : 0);
   if (g.opt.tree_signal != SIGKILL && g.opt.grace_ms > 0) {
-    SignalTree(g.opt.tree_signal, false);
-    // Processes handed to us during the grace period (their parent died) get it too; without
-    // pidfds this is how the signal travels down the tree. Each own child gets it once: a pid of
-    // our own child cannot change hands before we reap it.
-    pid_t termed[256];
-    int termed_count = 0;
+    // Each process gets the death signal once, those that appear during the grace period (forked,
+    // or handed to us when their parent dies; without pidfds only these) as they are found.
+    g.seen.Clear();
+    long pause = kFirstPauseMs;
     for (;;) {
       if (!ReapAll()) Exit(0);
+      const int found = SignalNew(g.opt.tree_signal);
       long left = deadline - NowMs();
       if (left <= 0) break;
-      pid_t own[tree_walk::kMaxChildrenRead];
-      int n = tree_walk::ListChildren(static_cast<pid_t>(g.self), own, tree_walk::kMaxChildrenRead,
-                                      (g.opt.flags & kFlagScanProc) != 0);
-      for (int i = 0; i < n; ++i) {
-        bool seen = false;
-        for (int k = 0; k < termed_count && !seen; ++k) seen = termed[k] == own[i];
-        if (seen) continue;
-        RawSyscall(SYS_kill, own[i], g.opt.tree_signal);
-        if (termed_count < 256) termed[termed_count++] = own[i];
-      }
-      WaitEvents(left < 50 ? left : 50, false);
+      pause = NextPause(pause, found, kGracePauseMs);
+      WaitEvents(left < pause ? left : pause, false);
     }
   }
   KillEverything();
   Exit(0);
 }
 
-// Runs in the guardian. One message from the addon; false on EOF (the parent is gone).
+// Runs in the guardian. Reads the messages the addon has queued, at most a batch: each kill
+// request is carried out in order, a killTree() request identical to the one just before it only
+// once (signals do not queue either). False on EOF (the parent is gone).
 bool ReadControl(long* kill_deadline) {
-  GuardianMessage msg;
-  long n;
-  do {
-    n = RawSyscall(SYS_recvfrom, g.opt.control_fd, reinterpret_cast<long>(&msg), sizeof(msg),
-                   MSG_DONTWAIT, 0, 0);
-  } while (n == -EINTR);
-  if (n == -EAGAIN) return true;
-  if (n <= 0) return false;  // EOF or ECONNRESET: every copy of the parent's end is closed
-  if (n != static_cast<long>(sizeof(msg))) return true;
-  if (msg.type == kMsgKill) {
-    if (!g.command_reaped) RawSyscall(SYS_kill, g.command, msg.a);
-  } else if (msg.type == kMsgKillTree) {
-    SignalTree(msg.a, false);
-    if (msg.b >= 0) *kill_deadline = NowMs() + msg.b;
+  GuardianMessage last_tree = {0, 0, 0};
+  for (int i = 0; i < kControlBatch; ++i) {
+    GuardianMessage msg;
+    long n;
+    do {
+      n = RawSyscall(SYS_recvfrom, g.opt.control_fd, reinterpret_cast<long>(&msg), sizeof(msg),
+                     MSG_DONTWAIT, 0, 0);
+    } while (n == -EINTR);
+    if (n == -EAGAIN) return true;
+    if (n <= 0) return false;  // EOF or ECONNRESET: every copy of the parent's end is closed
+    if (n != static_cast<long>(sizeof(msg))) continue;
+    if (msg.type == kMsgKill) {
+      if (!g.command_reaped) RawSyscall(SYS_kill, g.command, msg.a);
+      last_tree.type = 0;
+    } else if (msg.type == kMsgKillTree) {
+      if (last_tree.type == kMsgKillTree && last_tree.a == msg.a && last_tree.b == msg.b) continue;
+      last_tree = msg;
+      KillConverging(msg.a);
+      if (msg.b >= 0) *kill_deadline = NowMs() + msg.b;
+    }
   }
   return true;
 }
@@ -345,6 +373,7 @@ bool ParentGone() {
   g.candidates = argv + 2;
   g.user_argv = const_cast<const char**>(argv + 2 + g.opt.candidates);
   g.self = RawSyscall(SYS_getpid);
+  g.seen = tree_walk::Seen{seen_slots, kSeenSlots, 1, 0};
   const int control = g.opt.control_fd;
   // Exec'd from a memfd, our comm would be the fd's number: name ourselves for ps and top.
   RawSyscall(SYS_prctl, PR_SET_NAME, reinterpret_cast<long>(kGuardianComm));
@@ -391,6 +420,12 @@ bool ParentGone() {
     Send(kMsgExecFailed, *g.exec_error, 0);
     Exit(0);
   }
+  // The command stays in Node's process group (job control and Ctrl-C rely on it); we leave it, so
+  // that a signal to that group (`kill -9 -<pgid>`, `timeout -s KILL`, a shell's `kill %1`) leaves
+  // us to clean up. In a group of our own whose only outside link is Node, a stop does not outlast
+  // Node: when Node dies the group is orphaned, and the kernel sends a stopped member SIGHUP (which
+  // stays blocked here) and SIGCONT.
+  RawSyscall(SYS_setpgid, 0, 0);
   Send(kMsgStarted, static_cast<int32_t>(pid), 0, pidfd);
   if (pidfd >= 0) RawSyscall(SYS_close, pidfd);
   // The command has its own copies of the stdio fds: holding them would delay EOF on Node's pipes.

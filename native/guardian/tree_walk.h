@@ -28,17 +28,66 @@
 namespace tethered {
 namespace tree_walk {
 
-constexpr int kMaxDepth = 64;          // deeper processes are reached once their ancestors die
-constexpr int kMaxChildrenRead = 512;  // per process and pass; the rest are found on a later pass
+constexpr int kMaxDepth = 64;  // deeper processes are reached once their ancestors die
+
+// One process, told apart from any later process given the same pid by its start time.
+struct SeenSlot {
+  unsigned generation;  // the slot is in use for the set's current generation only
+  pid_t pid;
+  unsigned long long start;
+};
+
+// The processes a kill has already signalled (or tried to), so that each gets the signal once
+// however often the tree is walked: an open-addressing set over caller-provided slots. Clear() is
+// O(1) (a new generation), so a static array costs memory only for the slots ever used. When
+// three quarters full it stops remembering: a process beyond that may be signalled again.
+struct Seen {
+  SeenSlot* slots;
+  unsigned capacity;  // a power of two
+  unsigned generation;
+  unsigned count;
+
+  // Runs on any thread. Forgets everything.
+  void Clear() {
+    ++generation;
+    count = 0;
+  }
+  // Runs on any thread. True if (pid, start) was added; false if it was already there.
+  bool Add(pid_t pid, unsigned long long start) {
+    unsigned i = (static_cast<unsigned>(pid) * 2654435761u) & (capacity - 1);
+    for (;; i = (i + 1) & (capacity - 1)) {
+      SeenSlot& slot = slots[i];
+      if (slot.generation != generation) {
+        if (count >= capacity / 4 * 3) return true;  // full: treat as new
+        slot = SeenSlot{generation, pid, start};
+        ++count;
+        return true;
+      }
+      if (slot.pid == pid && slot.start == start) return false;
+    }
+  }
+  // Runs on any thread. True if (pid, start) is in the set.
+  bool Has(pid_t pid, unsigned long long start) const {
+    unsigned i = (static_cast<unsigned>(pid) * 2654435761u) & (capacity - 1);
+    for (;; i = (i + 1) & (capacity - 1)) {
+      const SeenSlot& slot = slots[i];
+      if (slot.generation != generation) return false;
+      if (slot.pid == pid && slot.start == start) return true;
+    }
+  }
+};
 
 struct Walk {
-  pid_t self;         // the walking process (its own children are signalled by pid)
-  int sig;            // signal to send
-  bool use_pidfd;     // false: only the walker's own children are signalled
-  unsigned pause_ms;  // test knob: pause before each pidfd_open of a deeper process
-  bool own_only;      // signal only the walker's own children (no deeper walk)
-  bool scan_proc;     // find children by scanning /proc, as without CONFIG_PROC_CHILDREN (tests)
-  int signalled;      // out: how many processes were signalled
+  pid_t self;              // the walking process (its own children are signalled by pid)
+  int sig;                 // signal to send
+  bool use_pidfd;          // false: only the walker's own children are signalled
+  unsigned pause_ms = 0;   // test knob: pause before each pidfd_open of a deeper process
+  bool scan_proc = false;  // find children by scanning /proc, as without CONFIG_PROC_CHILDREN
+  Seen* seen = nullptr;    // processes signalled before: skipped (their children are still walked)
+  int found = 0;           // out: processes found that `seen` did not hold
+  bool truncated = false;  // out: the buffer was full: more are left for another walk
+  int signalled = 0;       // out: how many processes were signalled
+  int refused = 0;         // out: how many signals were refused (EPERM: another user's process)
 };
 
 // Runs on any thread, in any process. Writes the decimal `value` at `out`; returns the end.
@@ -78,14 +127,22 @@ inline long ReadSmallFile(const char* path, char* buf, long size) {
   return total;
 }
 
-// Runs on any thread. The parent pid recorded in /proc/<pid>/stat, or -errno.
-inline long ReadParentPid(pid_t pid) {
+// What a walk reads from /proc/<pid>/stat.
+struct ProcStat {
+  char state;  // 'R', 'S', ... 'Z' for a zombie
+  long ppid;
+  unsigned long long start;  // clock ticks after boot: with the pid, names one process
+};
+
+// Runs on any thread. Reads the parent pid and start time of `pid`: 0 or -errno.
+inline long ReadStat(pid_t pid, ProcStat* out) {
   char path[48];
   PutString(PutUnsigned(PutString(path, "/proc/"), static_cast<unsigned long>(pid)), "/stat");
   char buf[512];
   long n = ReadSmallFile(path, buf, sizeof(buf));
   if (n < 0) return n;
-  // "pid (comm) S ppid ...": comm may hold spaces and ')', so parse after the last ')'.
+  // "pid (comm) S ppid ...": comm may hold spaces and ')', so parse after the last ')'. The
+  // fields after it are numbered from 3 (state); ppid is 4, starttime 22.
   const char* close_paren = nullptr;
   for (long i = 0; i < n; ++i) {
     if (buf[i] == ')') close_paren = buf + i;
@@ -93,12 +150,21 @@ inline long ReadParentPid(pid_t pid) {
   if (close_paren == nullptr) return -EINVAL;
   const char* p = close_paren + 1;
   while (*p == ' ') ++p;
-  while (*p != ' ' && *p != '\0') ++p;  // state
-  while (*p == ' ') ++p;
-  long ppid = 0;
-  if (*p < '0' || *p > '9') return -EINVAL;
-  while (*p >= '0' && *p <= '9') ppid = ppid * 10 + (*p++ - '0');
-  return ppid;
+  out->state = *p;
+  unsigned long long fields[2] = {0, 0};
+  for (int field = 3; field <= 22; ++field) {
+    while (*p == ' ') ++p;
+    if (field == 4 || field == 22) {
+      if (*p < '0' || *p > '9') return -EINVAL;
+      unsigned long long value = 0;
+      while (*p >= '0' && *p <= '9') value = value * 10 + static_cast<unsigned>(*p++ - '0');
+      fields[field == 22] = value;
+    }
+    while (*p != ' ' && *p != '\0') ++p;
+  }
+  out->ppid = static_cast<long>(fields[0]);
+  out->start = fields[1];
+  return 0;
 }
 
 // Runs on any thread. True while the process behind `pidfd` has not exited.
@@ -118,70 +184,83 @@ struct LinuxDirent64 {
   char d_name[1];
 };
 
-// Runs on any thread. Calls fn(pid, ctx) for each all-digit entry of the directory `path`.
+// Runs on any thread. Calls fn(number) for each all-digit entry of the directory `path`, until fn
+// returns false. 0, or -errno if the directory cannot be opened.
 template <typename Fn>
 inline long ForEachNumericEntry(const char* path, Fn fn) {
   long dir = RawSyscall(SYS_openat, AT_FDCWD, reinterpret_cast<long>(path),
                         O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (dir < 0) return dir;
   alignas(8) char buf[2048];
-  for (;;) {
+  bool more = true;
+  while (more) {
     long n = RawSyscall(SYS_getdents64, dir, reinterpret_cast<long>(buf), sizeof(buf));
     if (n <= 0) break;
-    for (long off = 0; off < n;) {
+    for (long off = 0; off < n && more;) {
       const LinuxDirent64* d = reinterpret_cast<const LinuxDirent64*>(buf + off);
       off += d->d_reclen;
       long value = 0;
       const char* c = d->d_name;
       if (*c == '\0') continue;
       for (; *c >= '0' && *c <= '9'; ++c) value = value * 10 + (*c - '0');
-      if (*c == '\0') fn(static_cast<pid_t>(value));
+      if (*c == '\0') more = fn(static_cast<pid_t>(value));
     }
   }
   RawSyscall(SYS_close, dir);
   return 0;
 }
 
-// Runs on any thread. The pids the kernel lists as children of `pid` (every thread's
-// /proc/<pid>/task/<tid>/children; without CONFIG_PROC_CHILDREN, a scan of /proc for the parent
-// pid). At most `cap`; returns how many, or -errno if `pid` cannot be read.
-inline int ListChildren(pid_t pid, pid_t* out, int cap, bool scan_proc = false) {
+// Runs on any thread. Calls fn(child) for each pid the kernel lists as a child of `pid`, however
+// many, until fn returns false: every thread's /proc/<pid>/task/<tid>/children, read to its end
+// (without CONFIG_PROC_CHILDREN, a scan of /proc for the parent pid). fn may walk deeper: each
+// level holds two fds and 6 KiB of stack. A list that changes while it is read may skip a
+// process; a kill walks again until a walk finds nothing new. 0, or -errno if `pid` cannot be read.
+template <typename Fn>
+inline long ForEachChild(pid_t pid, bool scan_proc, Fn fn) {
   char task_dir[48];
-  char* end = PutString(PutUnsigned(PutString(task_dir, "/proc/"), static_cast<unsigned long>(pid)),
-                        "/task");
-  int count = 0;
+  PutString(PutUnsigned(PutString(task_dir, "/proc/"), static_cast<unsigned long>(pid)), "/task");
   bool no_children_file = scan_proc;
+  bool more = true;
   long r = ForEachNumericEntry(task_dir, [&](pid_t tid) {
-    if (no_children_file) return;
+    if (no_children_file) return false;
     char path[96];
     PutString(
         PutUnsigned(PutString(PutString(path, task_dir), "/"), static_cast<unsigned long>(tid)),
         "/children");
-    char buf[4096];
-    long n = ReadSmallFile(path, buf, sizeof(buf));
-    if (n == -ENOENT) {
+    long fd = RawSyscall(SYS_openat, AT_FDCWD, reinterpret_cast<long>(path), O_RDONLY | O_CLOEXEC);
+    if (fd == -ENOENT) {
       no_children_file = true;
-      return;
+      return false;
     }
-    long value = -1;
-    for (long i = 0; i <= n; ++i) {
-      char c = i < n ? buf[i] : ' ';
-      if (c >= '0' && c <= '9') {
-        value = (value < 0 ? 0 : value * 10) + (c - '0');
-      } else if (value >= 0) {
-        if (count < cap) out[count++] = static_cast<pid_t>(value);
-        value = -1;
+    if (fd < 0) return true;
+    char buf[4096];
+    long value = -1;  // a pid may be split between two reads
+    while (more) {
+      long n = RawSyscall(SYS_read, fd, reinterpret_cast<long>(buf), sizeof(buf));
+      if (n == -EINTR) continue;
+      if (n <= 0) break;
+      for (long i = 0; i < n && more; ++i) {
+        const char c = buf[i];
+        if (c >= '0' && c <= '9') {
+          value = (value < 0 ? 0 : value * 10) + (c - '0');
+        } else if (value >= 0) {
+          more = fn(static_cast<pid_t>(value));
+          value = -1;
+        }
       }
     }
+    if (value >= 0 && more) more = fn(static_cast<pid_t>(value));
+    RawSyscall(SYS_close, fd);
+    return more;
   });
-  (void)end;
-  if (r < 0) return static_cast<int>(r);
-  if (!no_children_file) return count;
-  count = 0;  // CONFIG_PROC_CHILDREN is off: find the children by their parent pid
-  ForEachNumericEntry("/proc", [&](pid_t candidate) {
-    if (count < cap && ReadParentPid(candidate) == pid) out[count++] = candidate;
+  if (r < 0) return r;
+  if (!no_children_file || !more) return 0;
+  // CONFIG_PROC_CHILDREN is off: find the children by their parent pid.
+  return ForEachNumericEntry("/proc", [&](pid_t candidate) {
+    ProcStat stat;
+    if (ReadStat(candidate, &stat) == 0 && stat.ppid == pid) return fn(candidate);
+    return true;
   });
-  return count;
 }
 
 // One process found by a walk: held by `pidfd` (or, for the walker's own child, by its pid alone,
@@ -190,53 +269,72 @@ struct Found {
   pid_t pid;
   int pidfd;
   bool own;
+  unsigned long long start;  // 0 if unknown
 };
 
 // Runs on any thread. Collects the verified descendants of `parent` (held by `parent_pidfd`, or
-// the walker itself when parent == walk->self), parents before their children. Each one found is
-// held by a pidfd until SignalFound() sends the signal and closes it, so the tree can be
-// collected first and signalled after: a descendant orphaned by the signal to its parent is still
-// the process that was proven to be in the tree.
+// the walker itself when parent == walk->self), parents before their children, leaving out those
+// in walk->seen (whose children are still walked). Each one found is held by a pidfd until
+// SignalFound() sends the signal and closes it, so the tree can be collected first and signalled
+// after: a descendant orphaned by the signal to its parent is still the process that was proven
+// to be in the tree. At `cap` processes it sets walk->truncated and stops: a walk's work is bounded
+// even while the tree grows as fast as it is read.
 inline void CollectChildrenOf(Walk* walk, Found* found, int cap, int* count, pid_t parent,
                               int parent_pidfd, int depth) {
-  pid_t children[kMaxChildrenRead];
-  int n = ListChildren(parent, children, kMaxChildrenRead, walk->scan_proc);
-  for (int i = 0; i < n && *count < cap; ++i) {
-    const pid_t child = children[i];
-    if (parent == walk->self) {
+  const bool own = parent == walk->self;
+  if (!own && (!walk->use_pidfd || parent_pidfd < 0)) return;
+  ForEachChild(parent, walk->scan_proc, [&](pid_t child) {
+    if (*count >= cap) {
+      walk->truncated = true;
+      return false;
+    }
+    ProcStat stat = {'?', 0, 0};
+    long fd = -1;
+    if (own) {
       // Our own child: its pid cannot change hands before we reap it.
-      long fd = -1;
-      if (walk->use_pidfd && !walk->own_only) fd = RawSyscall(SYS_pidfd_open, child, 0);
-      found[(*count)++] = Found{child, fd >= 0 ? static_cast<int>(fd) : -1, true};
-      if (fd >= 0 && depth < kMaxDepth) {
-        CollectChildrenOf(walk, found, cap, count, child, static_cast<int>(fd), depth + 1);
+      if (walk->use_pidfd) fd = RawSyscall(SYS_pidfd_open, child, 0);
+      if (ReadStat(child, &stat) != 0) stat.start = 0;
+    } else {
+      if (walk->pause_ms != 0) SleepMs(walk->pause_ms);
+      fd = RawSyscall(SYS_pidfd_open, child, 0);
+      if (fd < 0) return true;
+      const bool proven = ReadStat(child, &stat) == 0 && stat.ppid == parent &&
+                          PidfdAlive(static_cast<int>(fd)) && PidfdAlive(parent_pidfd);
+      if (!proven) {
+        RawSyscall(SYS_close, fd);
+        return true;
       }
-      continue;
     }
-    if (!walk->use_pidfd || parent_pidfd < 0) return;
-    if (walk->pause_ms != 0) SleepMs(walk->pause_ms);
-    long fd = RawSyscall(SYS_pidfd_open, child, 0);
-    if (fd < 0) continue;
-    const bool proven = ReadParentPid(child) == parent && PidfdAlive(static_cast<int>(fd)) &&
-                        PidfdAlive(parent_pidfd);
-    if (!proven) {
-      RawSyscall(SYS_close, fd);
-      continue;
+    const int pidfd = fd >= 0 ? static_cast<int>(fd) : -1;
+    if (stat.state == 'Z' || stat.state == 'X') {  // exited: nothing to signal, no children left
+      if (pidfd >= 0) RawSyscall(SYS_close, pidfd);
+      return true;
     }
-    found[(*count)++] = Found{child, static_cast<int>(fd), false};
-    if (depth < kMaxDepth) {
-      CollectChildrenOf(walk, found, cap, count, child, static_cast<int>(fd), depth + 1);
+    const bool fresh = walk->seen == nullptr || !walk->seen->Has(child, stat.start);
+    if (fresh) {
+      found[(*count)++] = Found{child, pidfd, own, stat.start};
+      ++walk->found;
     }
-  }
+    if (pidfd >= 0 && depth < kMaxDepth) {
+      CollectChildrenOf(walk, found, cap, count, child, pidfd, depth + 1);
+    }
+    if (!fresh && pidfd >= 0) RawSyscall(SYS_close, pidfd);
+    return !walk->truncated;
+  });
 }
 
-// Runs on any thread. Signals and releases what CollectChildrenOf found.
+// Runs on any thread. Signals and releases what CollectChildrenOf found; adds to walk->seen each
+// process signalled or refused.
 inline void SignalFound(Walk* walk, Found* found, int count) {
   for (int i = 0; i < count; ++i) {
     long r = found[i].pidfd >= 0
                  ? RawSyscall(SYS_pidfd_send_signal, found[i].pidfd, walk->sig, 0, 0)
                  : (found[i].own ? RawSyscall(SYS_kill, found[i].pid, walk->sig) : -ESRCH);
     if (r == 0) ++walk->signalled;
+    if (r == -EPERM) ++walk->refused;
+    if (walk->seen != nullptr && (r == 0 || r == -EPERM)) {
+      walk->seen->Add(found[i].pid, found[i].start);
+    }
     if (found[i].pidfd >= 0) RawSyscall(SYS_close, found[i].pidfd);
   }
 }

@@ -93,7 +93,12 @@ describe.concurrent('tree mode in other hosts', () => {
     const { report } = await host(['support'], onTestFinished, {
       env: { TETHERED_TEST_NO_MEMFD: '1' },
     });
-    expect(report).toMatchObject({ tree: true, parentComm: 'tethered-guard', required: 'spawned' });
+    expect(report).toMatchObject({
+      tree: true,
+      parentComm: 'tethered-guard',
+      required: 'spawned',
+      warnings: [],
+    });
   });
 
   const unavailable: [string, () => string, RegExp][] = [
@@ -115,7 +120,7 @@ describe.concurrent('tree mode in other hosts', () => {
     ],
   ];
   for (const [name, makePath, reason] of unavailable) {
-    it(`helper ${name}: capabilities().tree is false with the reason; tree: true runs the command tethered without its tree, requireTether throws`, async ({
+    it(`helper ${name}: capabilities().tree is false with the reason; tree: true runs the command tethered without its tree (one TetheredWarning for all), requireTether throws`, async ({
       onTestFinished,
     }) => {
       const path = makePath();
@@ -133,6 +138,8 @@ describe.concurrent('tree mode in other hosts', () => {
       expect((report['required'] as { message: string }).message).toMatch(
         /tree mode is unavailable/,
       );
+      // Three tree spawns without their tree (two async, one sync): one warning.
+      expect(report['warnings']).toEqual([{ name: 'TetheredWarning', code: 'TETHERED_NO_TREE' }]);
     });
   }
 });
