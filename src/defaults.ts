@@ -1,8 +1,12 @@
 // Process-wide defaults for the options tethered adds: set by register({...}) or the
 // TETHERED_DEFAULTS environment variable, read by every tethered spawn; per-call options win.
 import { getEnvironmentData, setEnvironmentData } from 'node:worker_threads';
-import { validateTreeGraceMs } from './tree-options.js';
-import { validateDeathSignal, validateRequireTether, validateTree } from './validate.js';
+import {
+  validateDeathSignal,
+  validateRequireTether,
+  validateTree,
+  validateTreeGraceMs,
+} from './options.js';
 import type { TetherOptions } from './types.js';
 
 /** The defaults a process can set: the options tethered adds to every call. */
