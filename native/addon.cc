@@ -10,12 +10,12 @@
 #include <memory>
 #include <unordered_set>
 
+#include "descendants.h"
 #include "env_channel.h"
 #include "guardians.h"
 #include "napi.h"
 #include "spawner.h"
 #include "sync_runner.h"
-#include "tree_walk.h"
 
 namespace tethered {
 namespace {
@@ -298,7 +298,7 @@ bool ReadBytes(napi_env env, napi_value value, const char** data, size_t* length
 }
 
 // spawnSync(file, args, envPairs, cwd, pipes, fds, inputs, detached, uid, gid, deathSignal,
-//           timeoutMs, maxBuffer, killSignal, pipeBufferSize, tree, treeGraceMs)
+//           timeoutMs, maxBuffer, killSignal, pipeBufferSize, tree, treeGraceMs, killDescendants)
 // pipes[i]: -1 when slot i is not a pipe (the child gets fds[i]; -1 ignore), else 1 readable |
 // 2 writable; inputs[i]: an ArrayBufferView for a readable pipe, or undefined.
 // Blocks until the child has exited. [error, pid, exitStatus, termSignal, ...output] (each output
@@ -359,6 +359,7 @@ Napi::Value SpawnSync(const Napi::CallbackInfo& info) {
       return Napi::Number::New(env, -EINVAL);
     }
   }
+  options.kill_descendants = info.Length() >= 18 && ReadBool(env, info[17]);
   options.timeout_ms = timeout >= 1.8e19 ? UINT64_MAX
                        : timeout > 0     ? static_cast<uint64_t>(timeout)
                                          : 0;
@@ -418,37 +419,27 @@ Napi::Value OpenPipes(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
-// kill(childId, signal): 0 or -errno.
+// kill(childId, signal, withDescendants): 0 or -errno, about the child alone. withDescendants:
+// every live descendant gets the signal too (Spawner::KillWithDescendants).
 Napi::Value Kill(const Napi::CallbackInfo& info) {
   uint32_t id = info[0].As<Napi::Number>().Uint32Value();
   int sig = info[1].As<Napi::Number>().Int32Value();
-  return Napi::Number::New(info.Env(), Spawner::Get().Kill(id, sig));
+  Spawner& spawner = Spawner::Get();
+  const int err =
+      ReadBool(info.Env(), info[2]) ? spawner.KillWithDescendants(id, sig) : spawner.Kill(id, sig);
+  return Napi::Number::New(info.Env(), err);
 }
 
-constexpr int kMaxFound = 4096;  // descendants signalled per killTree() of a child without guardian
-
 // killTree(childId, signal, graceMs): a tree child's guardian signals every descendant (SIGKILL
-// after graceMs unless graceMs < 0). Any other child of ours: its verified descendants are
-// signalled from here (pidfds only), then the child. 0 or -errno.
+// after graceMs unless graceMs < 0), even after the child's own exit. Any other child of ours:
+// its verified descendants and the child, while it runs. 0 or -errno.
 Napi::Value KillTree(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   uint32_t id = info[0].As<Napi::Number>().Uint32Value();
   int sig = info[1].As<Napi::Number>().Int32Value();
   int grace_ms = info[2].As<Napi::Number>().Int32Value();
   if (id & kTreeIdBit) return Napi::Number::New(env, Spawner::Get().KillTree(id, sig, grace_ms));
-  pid_t pid = 0;
-  int fd = Spawner::Get().DupPidfd(id, &pid);
-  std::vector<tree_walk::Found> found(fd >= 0 ? kMaxFound : 0);
-  tree_walk::Walk walk = {getpid(), sig, true, 0, false, false, 0};
-  int count = 0;
-  if (fd >= 0) {
-    tree_walk::CollectChildrenOf(&walk, found.data(), kMaxFound, &count, pid, fd, 0);
-    close(fd);
-  }
-  // The child first, then the descendants found while it was alive (each held by a pidfd).
-  int err = Spawner::Get().Kill(id, sig);
-  tree_walk::SignalFound(&walk, found.data(), count);
-  return Napi::Number::New(env, err);
+  return Napi::Number::New(env, Spawner::Get().KillWithDescendants(id, sig));
 }
 
 // killTreeByPid(pid, signal): for a child this addon did not start (Node's own), while the caller
@@ -458,17 +449,11 @@ Napi::Value KillTreeByPid(const Napi::CallbackInfo& info) {
   pid_t pid = info[0].As<Napi::Number>().Int32Value();
   int sig = info[1].As<Napi::Number>().Int32Value();
   if (pid <= 0) return Napi::Number::New(env, -EINVAL);
-  long fd = syscall(SYS_pidfd_open, pid, 0);
-  if (fd < 0) return Napi::Number::New(env, -errno);
-  tree_walk::Walk walk = {getpid(), sig, true, 0, false, false, 0};
-  std::vector<tree_walk::Found> found(kMaxFound);
-  int count = 0;
-  tree_walk::CollectChildrenOf(&walk, found.data(), kMaxFound, &count, pid, static_cast<int>(fd),
-                               0);
-  long r = syscall(SYS_pidfd_send_signal, fd, sig, nullptr, 0);
-  int err = r == 0 ? 0 : -errno;
-  close(static_cast<int>(fd));
-  tree_walk::SignalFound(&walk, found.data(), count);
+  UniqueFd pidfd(static_cast<int>(syscall(SYS_pidfd_open, pid, 0)));
+  if (!pidfd.Valid()) return Napi::Number::New(env, -errno);
+  const int err = SignalWithDescendants(pid, pidfd.Get(), sig, [&] {
+    return syscall(SYS_pidfd_send_signal, pidfd.Get(), sig, nullptr, 0) == 0 ? 0 : -errno;
+  });
   return Napi::Number::New(env, err);
 }
 

@@ -59,13 +59,18 @@ export interface NativeBinding {
     pipeBufferSize: number,
     tree?: boolean,
     treeGraceMs?: number,
+    killDescendants?: boolean,
   ): [number, number, number, number, ...(Buffer | null)[]] | number;
   /**
    * `pipes[i].open(fds[i])` for each socketpair parent end; an fd no Pipe took is closed. Until
    * then, environment teardown closes it.
    */
   openPipes(pipes: unknown[], fds: Int32Array): void;
-  kill(childId: number, signal: number): number;
+  /**
+   * Signals child `childId` (0 or -errno, about the child alone); with `withDescendants`, every
+   * live descendant too (by its guardian for a tree child, else by a pidfd-verified walk).
+   */
+  kill(childId: number, signal: number, withDescendants?: boolean): number;
   /**
    * Signals child `childId` and its descendants: through its guardian for a tree child (SIGKILL
    * after `graceMs` unless it is < 0), else by a pidfd-verified walk from here. 0 or -errno.

@@ -3,6 +3,7 @@
 import { getEnvironmentData, setEnvironmentData } from 'node:worker_threads';
 import {
   validateDeathSignal,
+  validateKillDescendants,
   validateRequireTether,
   validateTree,
   validateTreeGraceMs,
@@ -12,7 +13,7 @@ import type { TetherOptions } from './types.js';
 /** The defaults a process can set: the options tethered adds to every call. */
 export type TetherDefaults = Pick<
   TetherOptions,
-  'deathSignal' | 'requireTether' | 'tree' | 'treeGraceMs'
+  'deathSignal' | 'requireTether' | 'tree' | 'treeGraceMs' | 'killDescendants'
 >;
 
 /** The name of the environment variable read for defaults (a JSON object). */
@@ -32,6 +33,7 @@ const VALIDATORS: Readonly<Record<keyof TetherDefaults, (value: unknown) => void
   treeGraceMs: (value) => {
     validateTreeGraceMs(value);
   },
+  killDescendants: validateKillDescendants,
 };
 
 let current: Readonly<TetherDefaults> | undefined;

@@ -1,4 +1,5 @@
-// The options tethered adds to Node's (deathSignal, requireTether, tree, treeGraceMs): their
+// The options tethered adds to Node's (deathSignal, requireTether, tree, treeGraceMs,
+// killDescendants): their
 // validation, with the errors Node's own validation builds for the options they resemble; the
 // request a call makes of the seams, read from its options object; and that request resolved
 // against the process-wide defaults. The async seam (seam.ts) and the sync one (sync.ts) only
@@ -17,6 +18,7 @@ export interface TetherRequest {
   requireTether: unknown;
   tree?: unknown;
   treeGraceMs?: unknown;
+  killDescendants?: unknown;
 }
 
 /** The tethered options read from Node's options object `options` (any value; Node validates). */
@@ -30,6 +32,7 @@ export function requestOf(options: unknown): TetherRequest {
     requireTether: bag['requireTether'],
     tree: bag['tree'],
     treeGraceMs: bag['treeGraceMs'],
+    killDescendants: bag['killDescendants'],
   };
 }
 
@@ -43,8 +46,8 @@ export function requestOfArguments(args: readonly unknown[]): TetherRequest {
 }
 
 /**
- * Throws for a bad `deathSignal`, `requireTether`, `tree` or `treeGraceMs`, or a bad
- * TETHERED_DEFAULTS, before anything is spawned; the error's stack starts at the call of `above`.
+ * Throws for a bad `deathSignal`, `requireTether`, `tree`, `treeGraceMs` or `killDescendants`, or
+ * a bad TETHERED_DEFAULTS, before anything is spawned; the error's stack starts at the call of `above`.
  */
 export function validateTetherRequest(
   request: TetherRequest,
@@ -53,6 +56,7 @@ export function validateTetherRequest(
   validateDeathSignal(request.deathSignal, above);
   validateRequireTether(request.requireTether, above);
   validateTree(request.tree, above);
+  validateKillDescendants(request.killDescendants, above);
   if (request.treeGraceMs !== undefined) validateTreeGraceMs(request.treeGraceMs);
   if (request.tree === true && request.deathSignal === null) throw treeWithoutDeathSignal();
   getDefaults();
@@ -64,6 +68,8 @@ export interface ResolvedTether {
   requireTether: boolean;
   tree: boolean;
   treeGraceMs: number;
+  /** The call's or the default's; `undefined`: as tree mode (see {@link launchModeOf}). */
+  killDescendants: boolean | undefined;
 }
 
 /** Three seconds: long enough for a graceful shutdown, short enough not to leave a hung host. */
@@ -92,6 +98,7 @@ export function resolveTether(request: TetherRequest, detached: boolean): Resolv
     requireTether: (request.requireTether ?? defaults.requireTether) === true,
     tree,
     treeGraceMs: grace as number,
+    killDescendants: (request.killDescendants ?? defaults.killDescendants) as boolean | undefined,
   };
 }
 
@@ -110,26 +117,35 @@ function resolveDeathSignal(value: unknown, fallback: unknown, detached: boolean
   return signalNumber(value) ?? 0;
 }
 
-/** What the addon launches: the death signal, and the guardian's grace period in tree mode. */
+/**
+ * What the addon launches: the death signal, the guardian's grace period in tree mode, and
+ * whether a signal sent through the handle reaches every live descendant too.
+ */
 export interface LaunchMode {
   deathSignal: number;
   tree: { graceMs: number } | undefined;
+  killDescendants: boolean;
 }
 
 /**
  * Tree mode where `resolved` asks for it and the guardian can run here (a tree child always has a
  * death signal). Where it cannot run, the child is still tethered itself (its descendants are not
- * covered), or with `requireTether` this throws ERR_TETHER_UNAVAILABLE.
+ * covered), or with `requireTether` this throws ERR_TETHER_UNAVAILABLE. `killDescendants`
+ * defaults to whether the child runs in tree mode.
  */
 export function launchModeOf(resolved: ResolvedTether, binding: NativeBinding): LaunchMode {
-  if (!resolved.tree) return { deathSignal: resolved.deathSignal, tree: undefined };
-  const [ok, reason] = binding.treeSupport();
-  if (ok) {
-    const deathSignal = resolved.deathSignal || osConstants.signals.SIGTERM;
-    return { deathSignal, tree: { graceMs: resolved.treeGraceMs } };
+  let deathSignal = resolved.deathSignal;
+  let tree: LaunchMode['tree'];
+  if (resolved.tree) {
+    const [ok, reason] = binding.treeSupport();
+    if (ok) {
+      deathSignal ||= osConstants.signals.SIGTERM;
+      tree = { graceMs: resolved.treeGraceMs };
+    } else if (resolved.requireTether) {
+      throw tetherUnavailable(`tree mode is unavailable: ${reason}`);
+    }
   }
-  if (resolved.requireTether) throw tetherUnavailable(`tree mode is unavailable: ${reason}`);
-  return { deathSignal: resolved.deathSignal, tree: undefined };
+  return { deathSignal, tree, killDescendants: resolved.killDescendants ?? tree !== undefined };
 }
 
 /** The error thrown when `requireTether: true` and the tether cannot be provided. */
@@ -270,6 +286,11 @@ export function validateRequireTether(value: unknown, above?: AnyFunction): void
 /** `tree` is validated as Node validates a boolean option (naming `options.tree`). */
 export function validateTree(value: unknown, above?: AnyFunction): void {
   validateBooleanOption(value, 'tree', above ?? validateTree);
+}
+
+/** `killDescendants` is validated as Node validates a boolean option (naming `options.killDescendants`). */
+export function validateKillDescendants(value: unknown, above?: AnyFunction): void {
+  validateBooleanOption(value, 'killDescendants', above ?? validateKillDescendants);
 }
 
 /** Node's ERR_INVALID_ARG_TYPE / ERR_OUT_OF_RANGE for a grace period that is not 0..2^31-1 ms. */

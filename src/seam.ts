@@ -128,8 +128,7 @@ function adopt(
   if (initProblem !== undefined && requireTether) throw tetherUnavailable(initProblem);
   let handle = request.reuse;
   if (handle === undefined) {
-    const { deathSignal, tree } = launchModeOf(resolved, state.binding);
-    handle = new TetheredHandle(registry, deathSignal, tree);
+    handle = new TetheredHandle(registry, launchModeOf(resolved, state.binding));
   }
   // Move over what Node's constructor put on its handle: onexit and the owner symbol. Node's
   // handle is never spawned, so it can never be closed, and its native side holds it for the life

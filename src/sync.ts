@@ -219,6 +219,7 @@ function planOf(options: Record<string, unknown>, mode: LaunchMode): Plan | stri
     PIPE_BUFFER_SIZE,
     mode.tree !== undefined,
     mode.tree?.graceMs ?? 0,
+    mode.killDescendants,
   ];
 }
 
