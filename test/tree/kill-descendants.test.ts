@@ -7,7 +7,19 @@
 import * as node from 'node:child_process';
 import { once } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import { capabilities, exec, execSync, killTree, spawn } from '../../lib/index.js';
+import {
+  capabilities,
+  exec,
+  execFile,
+  execFileSync,
+  execSync,
+  fork,
+  killTree,
+  setDefaults,
+  spawn,
+  spawnAsync,
+  spawnSync,
+} from '../../lib/index.js';
 import { killQuietly, waitFor } from '../helpers/proc.js';
 import { liveTree, uniqueMarker } from './tree-procs.js';
 
@@ -260,4 +272,60 @@ describe.concurrent('killDescendants', () => {
       });
     });
   }
+});
+
+describe('killDescendants validation', () => {
+  const calls: [string, (options: Record<string, unknown>) => unknown][] = [
+    ['spawn', (options) => spawn('true', [], options).on('error', () => {})],
+    ['exec', (options) => exec('true', options)],
+    ['execFile', (options) => execFile('true', [], options)],
+    ['fork', (options) => fork('unused.js', [], { ...options, execPath: 'true', silent: true })],
+    ['spawnSync', (options) => spawnSync('true', [], options)],
+    ['execSync', (options) => execSync('true', options)],
+    ['execFileSync', (options) => execFileSync('true', [], options)],
+  ];
+  const thrown = (call: () => unknown): { code?: unknown; message?: unknown } => {
+    try {
+      call();
+    } catch (error) {
+      return error as { code?: unknown; message?: unknown };
+    }
+    return {};
+  };
+  // Node's error for the boolean option `detached`, naming killDescendants.
+  const expected = (value: unknown) => {
+    const error = thrown(() => node.spawn('true', [], { detached: value as boolean }));
+    return {
+      code: error.code,
+      message: String(error.message).replace('options.detached', 'options.killDescendants'),
+    };
+  };
+
+  for (const [name, call] of calls) {
+    it(`${name}: a non-boolean throws ERR_INVALID_ARG_TYPE; booleans, null and undefined are accepted`, async () => {
+      for (const value of ['yes', 1, {}]) {
+        expect(thrown(() => call({ killDescendants: value }))).toMatchObject(expected(value));
+      }
+      for (const value of [true, false, null, undefined]) {
+        expect(thrown(() => call({ killDescendants: value }))).toEqual({});
+      }
+      await turns();
+    });
+  }
+
+  it('spawnAsync rejects with the same error', async () => {
+    const error = await spawnAsync('true', [], {
+      killDescendants: 'yes' as unknown as boolean,
+    }).then(
+      () => ({}),
+      (failure: unknown) => failure,
+    );
+    expect(error).toMatchObject(expected('yes'));
+  });
+
+  it('setDefaults() refuses a non-boolean default with the same error', () => {
+    expect(
+      thrown(() => setDefaults({ killDescendants: 'yes' as unknown as boolean })),
+    ).toMatchObject(expected('yes'));
+  });
 });
