@@ -75,8 +75,10 @@ function endAll(marker: string): Promise<boolean> {
   );
 }
 
-function cleanup(marker: string, onTestFinished: (fn: () => Promise<unknown>) => void): void {
-  onTestFinished(() => endAll(marker));
+function cleanup(marker: string, onTestFinished: (fn: () => Promise<void>) => void): void {
+  onTestFinished(async () => {
+    await endAll(marker);
+  });
 }
 
 /** A few turns of the event loop: whatever was already due has been emitted. */
