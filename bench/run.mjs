@@ -2,7 +2,7 @@
 // prints the tables with ratios. Each memory size runs in its own node subprocess.
 //   --quick            short smoke mode (< 60 s), small sizes; prints, never asserts timings
 //   --mem 0,1,4        ballast sizes in GiB (section 5); default 0,1,4
-//   --sections 1,2,3,4,6,7 which sections to run; default all (7: spawnSync/execFileSync)
+//   --sections 1,2,3,4,6,7,9 which sections to run; default all (7: spawnSync/execFileSync, 9: kill())
 //   --duration 2000    length of one timed measurement, ms
 //   --runs 3           runs per measurement (the median is printed)
 //   --children 1000    live children held in section 6
@@ -34,7 +34,7 @@ const { values } = parseArgs({
 
 const quick = values.quick;
 const list = (text) => text.split(',').map(Number);
-const sections = values.sections ? list(values.sections) : [1, 2, 3, 4, 5, 6, 7];
+const sections = values.sections ? list(values.sections) : [1, 2, 3, 4, 5, 6, 7, 9];
 const memGiB = values.mem ? list(values.mem) : quick ? [0, 0.25] : [0, 1, 4];
 const config = {
   quick,
@@ -94,6 +94,10 @@ if (sections.includes(6)) {
     runs: config.holdRuns,
   });
 }
+let kill;
+if (sections.includes(9)) {
+  kill = await runWorker('./kill-worker.mjs', [], { kills: config.quick ? 5 : 30 });
+}
 const results = {
   config,
   machine: { ...facts, loadavgEnd: machineFacts().loadavg },
@@ -101,6 +105,7 @@ const results = {
   floor,
   byMemory,
   hold,
+  kill,
 };
 if (values.json) writeFileSync(values.json, `${JSON.stringify(results, null, 2)}\n`);
 process.stdout.write(render(results));

@@ -68,7 +68,8 @@ Napi::Value Spawn(const Napi::CallbackInfo& info) {
   return Napi::Value(env, IntPair(env, request->pid, request->child_id));
 }
 
-// spawnSync(<launch>, pipes, inputs, timeoutMs, maxBuffer, killSignal, pipeBufferSize): <launch>
+// spawnSync(<launch>, pipes, inputs, timeoutMs, maxBuffer, killSignal, pipeBufferSize,
+// killDescendants): <launch>
 // is ReadLaunch's. pipes[i]: -1 when slot i is not a pipe (the child gets fds[i]; -1 ignore), else
 // 1 readable | 2 writable; inputs[i]: a Uint8Array for a readable pipe, or undefined. Blocks until
 // the child has exited; returns SyncResult's array.
@@ -93,6 +94,7 @@ Napi::Value SpawnSync(const Napi::CallbackInfo& info) {
   options.max_buffer = args.Double(kPipes + 3, "maxBuffer");
   options.kill_signal = args.Int32(kPipes + 4, "killSignal");
   options.pipe_buffer_size = args.Int32(kPipes + 5, "pipeBufferSize");
+  options.kill_descendants = args.Bool(kPipes + 6, "killDescendants");
   if (!args.ok()) return args.Failure();
   if (pipes.size() != request.fds.size()) return Napi::Number::New(env, -EINVAL);
   options.timeout_ms = timeout >= 1.8e19 ? UINT64_MAX

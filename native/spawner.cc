@@ -15,6 +15,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "descendants.h"
 #include "env_channel.h"
 #include "guardians.h"
 #include "launch.h"
@@ -247,6 +248,21 @@ int Spawner::KillTree(uint32_t child_id, int sig, int grace_ms) {
   }
   if (guardians == nullptr || !(child_id & kTreeIdBit)) return -ESRCH;
   return guardians->KillTree(child_id, sig, grace_ms);
+}
+
+int Spawner::KillWithDescendants(uint32_t child_id, int sig) {
+  // Runs on a JS thread.
+  if (sig == 0) return Kill(child_id, 0);
+  if (child_id & kTreeIdBit) {
+    // The guardian collects the command and every descendant, then signals each once. Whether
+    // the command could be signalled (kill()'s answer) is asked first, with signal 0.
+    const int err = Kill(child_id, 0);
+    if (err != 0) return err;
+    return KillTree(child_id, sig, -1) == 0 ? 0 : Kill(child_id, sig);
+  }
+  pid_t pid = 0;
+  UniqueFd pidfd(DupPidfd(child_id, &pid));
+  return SignalWithDescendants(pid, pidfd.Get(), sig, [&] { return Kill(child_id, sig); });
 }
 
 int Spawner::DupPidfd(uint32_t child_id, pid_t* pid) {

@@ -104,6 +104,9 @@ class Spawner {
   [[nodiscard]] int Kill(uint32_t child_id, int sig);
   // Runs on a JS thread. Asks the guardian of tree child `id` to signal the whole tree.
   [[nodiscard]] int KillTree(uint32_t child_id, int sig, int grace_ms);
+  // Runs on a JS thread. kill() with killDescendants: `sig` to the child and every live descendant
+  // at once, each process once; returns what Kill() would (about the child alone).
+  [[nodiscard]] int KillWithDescendants(uint32_t child_id, int sig);
   // Runs on a JS thread. See Reaper::DupPidfd.
   [[nodiscard]] int DupPidfd(uint32_t child_id, pid_t* pid);
   // Runs on a JS thread.

@@ -14,6 +14,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "descendants.h"
 #include "guardians.h"
 #include "syscalls.h"
 #include "unique_fd.h"
@@ -179,12 +180,19 @@ class Runner {
     }
   }
 
-  // Runs on a JS thread. 0 or -errno. Only while the child is unreaped: only we reap it. A tree
-  // command is signalled as kill() signals an async one: through its pidfd, or (without pidfds)
-  // by its guardian; -ESRCH once its exit was reported.
+  // Runs on a JS thread. 0 or -errno, about the child. Only while the child is unreaped: only we
+  // reap it. A tree command is signalled as kill() signals an async one: through its pidfd, or
+  // (without pidfds) by its guardian; -ESRCH once its exit was reported. With kill_descendants,
+  // every live descendant gets `sig` too, by the same paths as kill() with killDescendants.
   [[nodiscard]] int Signal(int sig) {
-    if (tree_id_ != 0) return Spawner::Get().Kill(tree_id_, sig);
-    return SignalProcess(pidfd_.Get(), pid_, sig);
+    const bool descendants = options_.kill_descendants;
+    if (tree_id_ != 0) {
+      return descendants ? Spawner::Get().KillWithDescendants(tree_id_, sig)
+                         : Spawner::Get().Kill(tree_id_, sig);
+    }
+    auto signal_child = [&] { return SignalProcess(pidfd_.Get(), pid_, sig); };
+    return descendants ? SignalWithDescendants(pid_, pidfd_.Get(), sig, signal_child)
+                       : signal_child();
   }
 
   // Runs on a JS thread. Node's SyncProcessRunner::Kill: once; killSignal (SIGKILL if that

@@ -30,7 +30,8 @@ struct SyncOptions {
   uint64_t timeout_ms = 0;
   double max_buffer = 0;
   int kill_signal = 15;
-  int pipe_buffer_size = 0;  // SO_SNDBUF/SO_RCVBUF for each socketpair; 0 leaves the default
+  int pipe_buffer_size = 0;       // SO_SNDBUF/SO_RCVBUF for each socketpair; 0 leaves the default
+  bool kill_descendants = false;  // the timeout/maxBuffer kill reaches every live descendant too
 };
 
 // The values Node's SyncProcessRunner puts in its result object.

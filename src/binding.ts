@@ -85,6 +85,7 @@ export interface NativeBinding {
       maxBuffer: number,
       killSignal: number,
       pipeBufferSize: number,
+      killDescendants: boolean,
     ]
   ): [number, number, number, number, ...(Buffer | null)[]] | number;
   /**
@@ -92,7 +93,11 @@ export interface NativeBinding {
    * then, environment teardown closes it.
    */
   openPipes(pipes: unknown[], fds: Int32Array): void;
-  kill(childId: number, signal: number): number;
+  /**
+   * Signals child `childId` (0 or -errno, about the child alone); with `withDescendants`, every
+   * live descendant too (by its guardian for a tree child, else by a pidfd-verified walk).
+   */
+  kill(childId: number, signal: number, withDescendants?: boolean): number;
   /**
    * Signals child `childId` and its descendants: through its guardian for a tree child (SIGKILL
    * after `graceMs` unless it is < 0), else by a pidfd-verified walk from here. `childId` 0: the

@@ -1,7 +1,7 @@
 // spawnSync/execSync/execFileSync: Node's own functions, whose one native call is routed to the
 // tethered runner (see sync.ts).
 import * as childProcess from 'node:child_process';
-import { tetherRequestOf } from './child-process.js';
+import { requestOfArguments } from './options.js';
 import { withSyncTether } from './sync.js';
 import type { ExecFileSyncFunction, ExecSyncFunction, SpawnSyncFunction } from './types.js';
 
@@ -9,8 +9,8 @@ type AnyFunction = (...args: unknown[]) => unknown;
 
 function tetherSync(nodeFunction: AnyFunction, name: string): AnyFunction {
   const wrapped = function (this: unknown, ...args: unknown[]) {
-    // execSync takes its options second, like the others: tetherRequestOf looks from index 1.
-    return withSyncTether(tetherRequestOf(args), () => nodeFunction.apply(this, args));
+    // execSync takes its options second, like the others: requestOfArguments looks from index 1.
+    return withSyncTether(requestOfArguments(args), () => nodeFunction.apply(this, args));
   };
   Object.defineProperty(wrapped, 'name', { value: name });
   return wrapped;

@@ -2,7 +2,8 @@
 import * as childProcess from 'node:child_process';
 import { promisify } from 'node:util';
 import { CAPTURED, type TetheredHandle } from './handle.js';
-import { withTether, type TetherRequest } from './seam.js';
+import { requestOfArguments } from './options.js';
+import { withTether } from './seam.js';
 import type {
   ExecFileFunction,
   ExecFunction,
@@ -11,28 +12,6 @@ import type {
   SpawnFunction,
 } from './types.js';
 
-/** The options object among a call's arguments, found the way Node's normalisers find it. */
-export function tetherRequestOf(args: readonly unknown[]): TetherRequest {
-  for (let i = 1; i < args.length; i++) {
-    const arg = args[i];
-    if (typeof arg === 'object' && arg !== null && !Array.isArray(arg)) {
-      const options = arg as {
-        deathSignal?: unknown;
-        requireTether?: unknown;
-        tree?: unknown;
-        treeGraceMs?: unknown;
-      };
-      return {
-        deathSignal: options.deathSignal,
-        requireTether: options.requireTether,
-        tree: options.tree,
-        treeGraceMs: options.treeGraceMs,
-      };
-    }
-  }
-  return { deathSignal: undefined, requireTether: undefined };
-}
-
 /**
  * Tethered `child_process.spawn`. Same arguments, validation, events, errors and stdio as Node's
  * (it is Node's own function, driving a tethered Process handle), plus the `deathSignal` and
@@ -40,7 +19,7 @@ export function tetherRequestOf(args: readonly unknown[]): TetherRequest {
  * spawn returns `false` and signals nothing (Node 20 signals the caller's process group).
  */
 export const spawn: SpawnFunction = function spawn(...args: unknown[]) {
-  return withTether(tetherRequestOf(args), () =>
+  return withTether(requestOfArguments(args), () =>
     (childProcess.spawn as (...a: unknown[]) => childProcess.ChildProcess)(...args),
   );
 } as SpawnFunction;
@@ -50,13 +29,15 @@ type AnyFunction = (...args: unknown[]) => unknown;
 /** Wraps one of Node's functions so that its child is tethered, keeping `util.promisify`. */
 function tetherFunction<F extends AnyFunction>(nodeFunction: F): F {
   const wrapped = function (this: unknown, ...args: unknown[]) {
-    return withTether(tetherRequestOf(args), () => nodeFunction.apply(this, args));
+    return withTether(requestOfArguments(args), () => nodeFunction.apply(this, args));
   } as F;
   const custom = (nodeFunction as unknown as Record<symbol, unknown>)[promisify.custom];
   if (typeof custom === 'function') {
     Object.defineProperty(wrapped, promisify.custom, {
       value: function (this: unknown, ...args: unknown[]) {
-        return withTether(tetherRequestOf(args), () => (custom as AnyFunction).apply(this, args));
+        return withTether(requestOfArguments(args), () =>
+          (custom as AnyFunction).apply(this, args),
+        );
       },
       enumerable: false,
       writable: false,
@@ -152,7 +133,7 @@ export const spawnAsync = function spawnAsync(
   ...args: unknown[]
 ): Promise<childProcess.ChildProcess> {
   return new Promise((resolve, reject) => {
-    const request = tetherRequestOf(args);
+    const request = requestOfArguments(args);
     const nodeSpawn = childProcess.spawn as (...a: unknown[]) => childProcess.ChildProcess;
     let handle: TetheredHandle | undefined;
     const replay = (): void => {

@@ -1,14 +1,19 @@
 // Process-wide defaults for the options tethered adds: set by register({...}) or the
 // TETHERED_DEFAULTS environment variable, read by every tethered spawn; per-call options win.
 import { getEnvironmentData, setEnvironmentData } from 'node:worker_threads';
-import { validateTreeGraceMs } from './tree-options.js';
-import { validateDeathSignal, validateRequireTether, validateTree } from './validate.js';
+import {
+  validateDeathSignal,
+  validateKillDescendants,
+  validateRequireTether,
+  validateTree,
+  validateTreeGraceMs,
+} from './options.js';
 import type { TetherOptions } from './types.js';
 
 /** The defaults a process can set: the options tethered adds to every call. */
 export type TetherDefaults = Pick<
   TetherOptions,
-  'deathSignal' | 'requireTether' | 'tree' | 'treeGraceMs'
+  'deathSignal' | 'requireTether' | 'tree' | 'treeGraceMs' | 'killDescendants'
 >;
 
 /** The name of the environment variable read for defaults (a JSON object). */
@@ -28,6 +33,7 @@ const VALIDATORS: Readonly<Record<keyof TetherDefaults, (value: unknown) => void
   treeGraceMs: (value) => {
     validateTreeGraceMs(value);
   },
+  killDescendants: validateKillDescendants,
 };
 
 let current: Readonly<TetherDefaults> | undefined;

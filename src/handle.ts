@@ -2,6 +2,7 @@
 // implemented over the addon so that Node's own ChildProcess drives a tethered child.
 import { constants as osConstants } from 'node:os';
 import { EVENT_EXIT, EVENT_SPAWNED, type NativeBinding } from './binding.js';
+import type { LaunchMode } from './options.js';
 import { signalName } from './signals.js';
 
 const UV_ESRCH = -osConstants.errno.ESRCH;
@@ -46,11 +47,6 @@ interface HandleSpawnOptions {
   detached?: boolean;
   uid?: unknown;
   gid?: unknown;
-}
-
-/** A tree-mode child's settings: its guardian waits `graceMs` before SIGKILL. */
-export interface TreeMode {
-  graceMs: number;
 }
 
 /** What a capture pass returns: an errno Node throws for, which spawnAsync recognises. */
@@ -224,7 +220,8 @@ export class TetheredHandle {
 
   readonly #registry: Registry;
   readonly #deathSignal: number;
-  readonly #tree: TreeMode | undefined;
+  readonly #tree: LaunchMode['tree'];
+  readonly #killDescendants: boolean;
   #childId = 0;
   #capture: ((result: number) => void) | undefined;
   #replaying = false;
@@ -235,10 +232,11 @@ export class TetheredHandle {
   #refed = true;
   #closed = false;
 
-  constructor(registry: Registry, deathSignal: number, tree?: TreeMode) {
+  constructor(registry: Registry, mode: LaunchMode) {
     this.#registry = registry;
-    this.#deathSignal = deathSignal;
-    this.#tree = tree;
+    this.#deathSignal = mode.deathSignal;
+    this.#tree = mode.tree;
+    this.#killDescendants = mode.killDescendants;
   }
 
   /** Whether this child runs under a guardian (tree mode). */
@@ -293,12 +291,15 @@ export class TetheredHandle {
     this.ref();
   }
 
-  /** Node's `handle.kill(signal)`: 0 or -errno; never signals anything after a failed spawn. */
+  /**
+   * Node's `handle.kill(signal)`: 0 or -errno, about the child; never signals anything after a
+   * failed spawn. With killDescendants every live descendant gets the signal too.
+   */
   kill(signal: number): number {
     // Reaped, exit not delivered yet: Node would still see a zombie, which accepts signals.
     if (this.#reaped) return 0;
     if (!this.#live) return UV_ESRCH;
-    return this.#registry.binding.kill(this.#childId, signal);
+    return this.#registry.binding.kill(this.#childId, signal, this.#killDescendants);
   }
 
   ref(): void {

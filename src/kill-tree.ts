@@ -4,7 +4,7 @@ import { constants as osConstants } from 'node:os';
 import { bindingState } from './binding.js';
 import { tetheredHandleOf } from './seam.js';
 import { signalNumber } from './signals.js';
-import { validateTreeGraceMs } from './tree-options.js';
+import { validateTreeGraceMs } from './options.js';
 
 /** Options of {@link killTree}. */
 export interface KillTreeOptions {

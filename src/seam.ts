@@ -1,14 +1,16 @@
 // The seam: Node's ChildProcess.prototype.spawn, wrapped so that a tethered call (or every call,
 // once tethered/register ran) swaps Node's Process handle for a TetheredHandle first.
 import * as childProcess from 'node:child_process';
-import { constants as osConstants } from 'node:os';
 import { bindingState } from './binding.js';
-import { getDefaults } from './defaults.js';
-import { registryFor, TetheredHandle, type TreeMode } from './handle.js';
-import { signalNumber } from './signals.js';
-import { treeWithoutDeathSignal, validateTreeGraceMs } from './tree-options.js';
-import { treeSupport } from './tree-support.js';
-import { validateDeathSignal, validateRequireTether, validateTree } from './validate.js';
+import { registryFor, TetheredHandle } from './handle.js';
+import {
+  launchModeOf,
+  requestOf,
+  resolveTether,
+  tetherUnavailable,
+  validateTetherRequest,
+  type TetherRequest as TetherOptionsRequest,
+} from './options.js';
 
 type ProtoSpawn = (this: ChildProcessInternals, options: Record<string, unknown> | null) => number;
 
@@ -22,15 +24,7 @@ interface ChildProcessInternals {
 }
 
 /** What a tethered call asks of the ChildProcess it is about to create. */
-export interface TetherRequest {
-  /** The caller's `deathSignal` option exactly as given (`undefined` if absent). */
-  deathSignal: unknown;
-  /** The caller's `requireTether` option exactly as given (`undefined` if absent). */
-  requireTether: unknown;
-  /** The caller's `tree` option exactly as given. */
-  tree?: unknown;
-  /** The caller's `treeGraceMs` option exactly as given. */
-  treeGraceMs?: unknown;
+export interface TetherRequest extends TetherOptionsRequest {
   /** Reuse this handle (spawnAsync's replay pass) instead of creating one. */
   reuse?: TetheredHandle | undefined;
   /** Called with the handle just installed (spawnAsync's capture pass). */
@@ -80,16 +74,7 @@ function install(): void {
     // Node validates `options` itself (ERR_INVALID_ARG_TYPE for a non-object): leave anything
     // that is not an object to it untouched, so the error is exactly Node's.
     if ((request !== undefined || registered) && typeof options === 'object' && options !== null) {
-      adopt(
-        this,
-        options,
-        request ?? {
-          deathSignal: options['deathSignal'],
-          requireTether: options['requireTether'],
-          tree: options['tree'],
-          treeGraceMs: options['treeGraceMs'],
-        },
-      );
+      adopt(this, options, request ?? requestOf(options));
     }
     return original.call(this, options);
   };
@@ -106,20 +91,6 @@ export function withTether<T>(request: TetherRequest, call: () => T): T {
   } finally {
     pending = previous;
   }
-}
-
-/** Throws for a bad `deathSignal`, `requireTether`, `tree` or `treeGraceMs`, or a bad TETHERED_DEFAULTS, before anything is spawned. */
-export function validateTetherRequest(
-  request: TetherRequest,
-  above: (...args: never[]) => unknown = validateTetherRequest,
-): void {
-  // An error's stack starts at the call of `above` (the caller's frame, not tethered's).
-  validateDeathSignal(request.deathSignal, above);
-  validateRequireTether(request.requireTether, above);
-  validateTree(request.tree, above);
-  if (request.treeGraceMs !== undefined) validateTreeGraceMs(request.treeGraceMs);
-  if (request.tree === true && request.deathSignal === null) throw treeWithoutDeathSignal();
-  getDefaults();
 }
 
 /**
@@ -141,7 +112,6 @@ function adopt(
 ): void {
   const resolved = resolveTether(request, options['detached'] === true);
   const { requireTether } = resolved;
-  let { deathSignal } = resolved;
   const state = bindingState();
   const nodeHandle = child._handle;
   if (state.binding === undefined || nodeHandle === null) {
@@ -156,20 +126,10 @@ function adopt(
   const registry = registryFor(state.binding);
   const initProblem = registry.initProblem();
   if (initProblem !== undefined && requireTether) throw tetherUnavailable(initProblem);
-  let tree: TreeMode | undefined;
-  if (request.reuse === undefined && resolved.tree) {
-    const [ok, reason] = treeSupport(state.binding);
-    if (ok) {
-      if (deathSignal === 0) deathSignal = osConstants.signals.SIGTERM;
-      tree = { graceMs: resolved.treeGraceMs };
-    } else if (requireTether) {
-      throw tetherUnavailable(`tree mode is unavailable: ${reason}`);
-    } else {
-      // The child is still tethered itself; only its descendants are not covered.
-      warnNoTree(reason);
-    }
+  let handle = request.reuse;
+  if (handle === undefined) {
+    handle = new TetheredHandle(registry, launchModeOf(resolved, state.binding));
   }
-  const handle = request.reuse ?? new TetheredHandle(registry, deathSignal, tree);
   // Move over what Node's constructor put on its handle: onexit and the owner symbol. Node's
   // handle is never spawned, so it can never be closed, and its native side holds it for the life
   // of the environment: leave nothing on it that points back at the ChildProcess, or every
@@ -186,53 +146,6 @@ function adopt(
   request.onHandle?.(handle);
 }
 
-/**
- * What a call asks for once the process-wide defaults fill in what it left out. Tree mode: the
- * call's `tree`; else the default, for tethered children only (a detached daemon stays one). An
- * explicit `tree: true` tethers the tree even when `detached: true` would leave it untethered.
- */
-export function resolveTether(
-  request: TetherRequest,
-  detached: boolean,
-): { deathSignal: number; requireTether: boolean; tree: boolean; treeGraceMs: number } {
-  const defaults = getDefaults();
-  const explicitTree = request.tree === true;
-  const deathSignal = resolveDeathSignal(
-    request.deathSignal,
-    defaults.deathSignal,
-    detached && !explicitTree,
-  );
-  const tree =
-    request.tree === undefined || request.tree === null
-      ? defaults.tree === true && deathSignal !== 0
-      : explicitTree;
-  const grace = request.treeGraceMs ?? defaults.treeGraceMs ?? DEFAULT_TREE_GRACE_MS;
-  return {
-    deathSignal,
-    requireTether: (request.requireTether ?? defaults.requireTether) === true,
-    tree,
-    treeGraceMs: grace as number,
-  };
-}
-
-/** Three seconds: long enough for a graceful shutdown, short enough not to leave a hung host. */
-export const DEFAULT_TREE_GRACE_MS = 3000;
-
-/**
- * The signal for this child: the call's `deathSignal`; else none for a detached child; else the
- * process-wide default; else SIGTERM.
- */
-export function resolveDeathSignal(value: unknown, fallback: unknown, detached: boolean): number {
-  if (value === undefined) {
-    if (detached) return 0;
-    if (fallback === undefined) return osConstants.signals.SIGTERM;
-    return resolveDeathSignal(fallback, undefined, false);
-  }
-  if (value === null) return 0;
-  validateDeathSignal(value, resolveDeathSignal);
-  return signalNumber(value) ?? 0;
-}
-
 let warnedNoAddon = false;
 
 /** Once per environment: this child (and every later one) starts untethered, and why. */
@@ -245,27 +158,4 @@ function warnNoAddon(reason: string): void {
       'C++ compiler, make and Python); pass requireTether: true to refuse untethered children.',
     { type: 'TetheredWarning', code: 'TETHERED_NO_ADDON' },
   );
-}
-
-let warnedNoTree = false;
-
-/** Once per environment: `tree: true` children (this one and every later one) start without it. */
-export function warnNoTree(reason: string): void {
-  if (warnedNoTree) return;
-  warnedNoTree = true;
-  process.emitWarning(
-    `tree mode is unavailable: ${reason.replace(/\s*\n\s*/g, ' ')}. Children spawned with tree: true ` +
-      'start tethered themselves, but their descendants are NOT killed with this process. Pass ' +
-      'requireTether: true to refuse such children; capabilities().treeReason says why.',
-    { type: 'TetheredWarning', code: 'TETHERED_NO_TREE' },
-  );
-}
-
-/** The error thrown when `requireTether: true` and the tether cannot be provided. */
-export function tetherUnavailable(reason: string): Error {
-  const error = new Error(`tethered: cannot tether this child: ${reason}`) as Error & {
-    code: string;
-  };
-  error.code = 'ERR_TETHER_UNAVAILABLE';
-  return error;
 }

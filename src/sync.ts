@@ -7,15 +7,16 @@ import { constants as osConstants } from 'node:os';
 import { bindingState, type NativeBinding } from './binding.js';
 import { PIPE_BUFFER_SIZE } from './handle.js';
 import {
-  internalNodeCalls,
+  launchModeOf,
+  requestOf,
   resolveTether,
   tetherUnavailable,
-  warnNoTree,
   validateTetherRequest,
+  type LaunchMode,
   type TetherRequest,
-} from './seam.js';
+} from './options.js';
+import { internalNodeCalls } from './seam.js';
 import { signalName } from './signals.js';
-import { treeSupport } from './tree-support.js';
 
 type RawSpawn = (this: unknown, options: Record<string, unknown>) => unknown;
 
@@ -115,13 +116,7 @@ function install(): SyncSeam {
     if (internalNodeCalls.depth > 0 || (request === undefined && !registered)) {
       return original.call(this, options);
     }
-    const tether = request ?? {
-      deathSignal: options['deathSignal'],
-      requireTether: options['requireTether'],
-      tree: options['tree'],
-      treeGraceMs: options['treeGraceMs'],
-    };
-    return runTethered(options, tether, () => original.call(this, options));
+    return runTethered(options, request ?? requestOf(options), () => original.call(this, options));
   };
   return found;
 }
@@ -161,11 +156,7 @@ function optionalNumber(value: unknown, fallback: number): number | undefined {
   return typeof value === 'number' ? value : undefined;
 }
 
-function planOf(
-  options: Record<string, unknown>,
-  deathSignal: number,
-  tree: { graceMs: number } | undefined,
-): Plan | string {
+function planOf(options: Record<string, unknown>, mode: LaunchMode): Plan | string {
   const { file, args, envPairs, cwd, stdio, uid, gid } = options;
   if (typeof file !== 'string' || !Array.isArray(args) || !Array.isArray(envPairs)) {
     return 'the options lack file, args or envPairs';
@@ -219,15 +210,16 @@ function planOf(
     Boolean(options['detached']),
     uid == null ? undefined : uid,
     gid == null ? undefined : gid,
-    deathSignal,
-    tree !== undefined,
-    tree?.graceMs ?? 0,
+    mode.deathSignal,
+    mode.tree !== undefined,
+    mode.tree?.graceMs ?? 0,
     pipes,
     inputs,
     Math.trunc(timeout),
     maxBuffer,
     killSignal | 0,
     PIPE_BUFFER_SIZE,
+    mode.killDescendants,
   ];
 }
 
@@ -254,23 +246,11 @@ function runTethered(
 ): unknown {
   const resolved = resolveTether(request, options['detached'] === true);
   const { requireTether } = resolved;
-  let { deathSignal } = resolved;
   const state = bindingState();
-  // Tree mode as for the async functions (seam.ts adopt): where the guardian cannot run, the
-  // child is still tethered itself, or requireTether refuses it.
-  let tree: { graceMs: number } | undefined;
-  if (state.binding !== undefined && resolved.tree) {
-    const [ok, reason] = treeSupport(state.binding);
-    if (ok) {
-      if (deathSignal === 0) deathSignal = SIGTERM;
-      tree = { graceMs: resolved.treeGraceMs };
-    } else if (requireTether) {
-      throw tetherUnavailable(`tree mode is unavailable: ${reason}`);
-    } else {
-      warnNoTree(reason);
-    }
-  }
-  const plan = state.binding === undefined ? state.reason : planOf(options, deathSignal, tree);
+  const plan =
+    state.binding === undefined
+      ? state.reason
+      : planOf(options, launchModeOf(resolved, state.binding));
   if (state.binding === undefined || typeof plan === 'string') {
     // Node's own runner, untethered (it also throws or aborts where Node does for odd options).
     if (requireTether) throw tetherUnavailable(typeof plan === 'string' ? plan : 'unknown');

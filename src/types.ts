@@ -50,11 +50,11 @@ export interface TetherOptions {
    * Tree mode: no descendant outlives this process. The child runs under a small guardian process
    * (a subreaper) that adopts every orphan of the tree, double-forked daemons included; when this
    * process dies, every descendant gets `deathSignal`, and SIGKILL after `treeGraceMs`.
-   * `child.pid`, `kill()`, `'exit'`, stdio and IPC are the command's, as without it; the command's
-   * `getppid()` is the guardian's pid. Default `false` (see `setDefaults`). With
-   * `deathSignal: null` it throws; with `detached: true` it still tethers the tree. Where the
-   * guardian cannot run, the child is tethered without its tree, or with `requireTether: true`
-   * `ERR_TETHER_UNAVAILABLE` is thrown. Not in `node:child_process`.
+   * `child.pid`, `'exit'`, stdio and IPC are the command's, as without it; `kill()` also reaches
+   * the descendants (see `killDescendants`); the command's `getppid()` is the guardian's pid.
+   * Default `false` (see `setDefaults`). With `deathSignal: null` it throws; with
+   * `detached: true` it still tethers the tree. Where the guardian cannot run, the child is
+   * tethered without its tree, or with `requireTether: true` `ERR_TETHER_UNAVAILABLE` is thrown. Not in `node:child_process`.
    */
   tree?: boolean | undefined;
   /**
@@ -62,6 +62,19 @@ export interface TetherOptions {
    * process dies. Default 3000 (see `setDefaults`).
    */
   treeGraceMs?: number | undefined;
+  /**
+   * Every signal sent to the child through its handle goes to the command and to every live
+   * descendant at once: `child.kill(signal)`, and so Node's `timeout`/`killSignal`, `signal`
+   * (AbortSignal), exec/execFile `maxBuffer` and `[Symbol.dispose]`; for the sync functions the
+   * `timeout` and `maxBuffer` kills. Every signal, not only terminating ones (`false` sends, say,
+   * `SIGHUP` to the command alone). Tree children: by the guardian, each process held by a pidfd
+   * and its parent re-checked, orphaned and `setsid` descendants included. Other children: a
+   * pidfd-verified walk of `/proc` from the command while it runs (best effort: what already left
+   * its tree is not found; needs pidfds). `kill()`'s return value, `child.killed` and `'exit'`
+   * stay about the command; a command that exits on its own leaves its descendants. Default:
+   * `true` for tree children, `false` otherwise (see `setDefaults`). Not in `node:child_process`.
+   */
+  killDescendants?: boolean | undefined;
 }
 
 type T<O> = O & TetherOptions;

@@ -21,7 +21,7 @@ const launch = (args: unknown): LaunchArgs =>
     0,
   ] as LaunchArgs;
 const sync = (args: unknown): ReturnType<typeof binding.spawnSync> =>
-  binding.spawnSync(...launch(args), Int32Array.of(-1, -1, -1), [], 0, 0, 15, 0);
+  binding.spawnSync(...launch(args), Int32Array.of(-1, -1, -1), [], 0, 0, 15, 0, false);
 
 describe('the binding rejects misuse loudly', () => {
   it('spawnSync with args that are not an array of strings throws ERR_INVALID_ARG_TYPE naming args', () => {
@@ -48,11 +48,12 @@ describe('the binding rejects misuse loudly', () => {
       binding.spawnSync(
         ...launch(['cat']),
         Int32Array.of(1, 2, -1),
-        [new Uint16Array(2)],
+        [new Uint16Array(2) as unknown as Uint8Array],
         0,
         0,
         15,
         0,
+        false,
       ),
     ).toThrow('tethered binding: inputs must be an array of Uint8Arrays or undefined');
     const args = launch(['true']);

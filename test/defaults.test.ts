@@ -179,7 +179,7 @@ describe('process-wide defaults', () => {
     const unknown = report['unknown'] as { code: string; message: string };
     expect(unknown.code).toBe('ERR_INVALID_ARG_VALUE');
     expect(unknown.message).toMatch(
-      /unknown key 'forest' \(known: deathSignal, requireTether, tree, treeGraceMs\)/,
+      /unknown key 'forest' \(known: deathSignal, requireTether, tree, treeGraceMs, killDescendants\)/,
     );
     expect(report['notObject']).toMatchObject({ code: 'ERR_INVALID_ARG_VALUE' });
     expect(report['after']).toStrictEqual({});

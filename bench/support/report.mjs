@@ -374,6 +374,27 @@ function tickerLabel(results) {
     : '1 ms setTimeout, at most ~1000 turns/s';
 }
 
+// Here the ratio is a cost: how many times Node's time one kill() takes.
+function killTable(kill) {
+  const node = kill.results.node;
+  const labels = {
+    node: 'node:child_process',
+    tethered: 'tethered, default',
+    descendants: 'tethered, killDescendants: true',
+    tree: 'tethered, tree: true',
+  };
+  return table(
+    ['kill() on', 'p50', 'p99', "p50 / node's p50", 'sleeps left'],
+    Object.entries(kill.results).map(([name, r]) => [
+      labels[name] ?? name,
+      micros(r.p50Us),
+      micros(r.p99Us),
+      ratio(r.p50Us, node.p50Us),
+      `${r.sleepsLeft} of ${r.kills * (kill.processes - 1)}`,
+    ]),
+  );
+}
+
 /** The full printed report. */
 export function render(results) {
   const parts = [header(results)];
@@ -422,6 +443,11 @@ export function render(results) {
   if (hold) {
     parts.push(
       `(6) holding ${hold.children} live 'sleep 30' children (then SIGKILL by pid)\n${holdTable(hold)}`,
+    );
+  }
+  if (results.kill) {
+    parts.push(
+      `(9) JS-thread time of one kill() (SIGTERM) on a child with a tree of ${results.kill.processes} processes\n${killTable(results.kill)}`,
     );
   }
   parts.push(`summary\n${summary(results)}`);

@@ -104,65 +104,68 @@ function inNanosleep(pid: number): boolean {
   }
 }
 
-it.runIf(process.getuid?.() === 0)(
-  'pid reuse mid-walk: a descendant reaped and its pid given to an unrelated process, which is never signalled',
-  async ({ onTestFinished }) => {
-    const marker = uniqueMarker();
-    const marker2 = uniqueMarker();
-    const unrelatedMarker = uniqueMarker();
-    onTestFinished(() => {
-      for (const m of [marker, marker2, unrelatedMarker]) {
-        for (const pid of liveTree(m)) killQuietly(pid);
-      }
-    });
-    const parent = nodeChildProcess.spawn(process.execPath, [reuseParent, marker, marker2], {
-      stdio: ['pipe', 'pipe', 'inherit'],
-      env: { ...process.env, TETHERED_TEST_WALK_PAUSE_MS: '1500' },
-    });
-    onTestFinished(() => {
-      killQuietly(parent.pid);
-    });
-    const lines: Record<string, unknown>[] = [];
-    let buffered = '';
-    parent.stdout.on('data', (chunk: Buffer) => {
-      buffered += chunk.toString();
-      let nl;
-      while ((nl = buffered.indexOf('\n')) >= 0) {
-        lines.push(JSON.parse(buffered.slice(0, nl)) as Record<string, unknown>);
-        buffered = buffered.slice(nl + 1);
-      }
-    });
-    expect(await waitFor(() => lines.length >= 1, 5000)).toBe(true);
-    const { command, grandchild } = lines[0] as { command: number; grandchild: number };
-    const guardian = parentPid(command) ?? 0;
-    expect(argvOf(guardian)?.[0]).toBe('tethered-guardian');
-    expect(parentPid(grandchild)).toBe(command);
+// The walk of killTree() and the one kill() makes with killDescendants (the tree default).
+describe.each(['killtree', 'kill'])('%s', (action) => {
+  it.runIf(process.getuid?.() === 0)(
+    'pid reuse mid-walk: a descendant reaped and its pid given to an unrelated process, which is never signalled',
+    async ({ onTestFinished }) => {
+      const marker = uniqueMarker();
+      const marker2 = uniqueMarker();
+      const unrelatedMarker = uniqueMarker();
+      onTestFinished(() => {
+        for (const m of [marker, marker2, unrelatedMarker]) {
+          for (const pid of liveTree(m)) killQuietly(pid);
+        }
+      });
+      const parent = nodeChildProcess.spawn(process.execPath, [reuseParent, marker, marker2], {
+        stdio: ['pipe', 'pipe', 'inherit'],
+        env: { ...process.env, TETHERED_TEST_WALK_PAUSE_MS: '1500' },
+      });
+      onTestFinished(() => {
+        killQuietly(parent.pid);
+      });
+      const lines: Record<string, unknown>[] = [];
+      let buffered = '';
+      parent.stdout.on('data', (chunk: Buffer) => {
+        buffered += chunk.toString();
+        let nl;
+        while ((nl = buffered.indexOf('\n')) >= 0) {
+          lines.push(JSON.parse(buffered.slice(0, nl)) as Record<string, unknown>);
+          buffered = buffered.slice(nl + 1);
+        }
+      });
+      expect(await waitFor(() => lines.length >= 1, 5000)).toBe(true);
+      const { command, grandchild } = lines[0] as { command: number; grandchild: number };
+      const guardian = parentPid(command) ?? 0;
+      expect(argvOf(guardian)?.[0]).toBe('tethered-guardian');
+      expect(parentPid(grandchild)).toBe(command);
 
-    parent.stdin.write('killtree\n');
-    // The guardian has listed the grandchild and pauses before pidfd_open (the test knob). Without
-    // pidfds it never walks below its own children: there is no pause, the rest still holds.
-    if (pidfd) expect(await waitFor(() => inNanosleep(guardian), 3000, 2)).toBe(true);
-    process.kill(grandchild, 'SIGKILL');
-    expect(await waitFor(() => processState(grandchild) === undefined, 2000, 2)).toBe(true);
-    // Hand its pid to an unrelated process: ours, not in the tree.
-    let unrelated: nodeChildProcess.ChildProcess | undefined;
-    for (let attempt = 0; attempt < 500 && unrelated === undefined; attempt++) {
-      writeFileSync('/proc/sys/kernel/ns_last_pid', String(grandchild - 1));
-      const candidate = nodeChildProcess.spawn('sleep', [unrelatedMarker], { stdio: 'ignore' });
-      if (candidate.pid === grandchild) {
-        unrelated = candidate;
-      } else {
-        candidate.kill('SIGKILL');
+      parent.stdin.write(`${action}\n`);
+      // The guardian has listed the grandchild and pauses before pidfd_open (the test knob). Without
+      // pidfds it never walks below its own children: there is no pause, the rest still holds.
+      if (pidfd) expect(await waitFor(() => inNanosleep(guardian), 3000, 2)).toBe(true);
+      process.kill(grandchild, 'SIGKILL');
+      expect(await waitFor(() => processState(grandchild) === undefined, 2000, 2)).toBe(true);
+      // Hand its pid to an unrelated process: ours, not in the tree.
+      let unrelated: nodeChildProcess.ChildProcess | undefined;
+      for (let attempt = 0; attempt < 500 && unrelated === undefined; attempt++) {
+        writeFileSync('/proc/sys/kernel/ns_last_pid', String(grandchild - 1));
+        const candidate = nodeChildProcess.spawn('sleep', [unrelatedMarker], { stdio: 'ignore' });
+        if (candidate.pid === grandchild) {
+          unrelated = candidate;
+        } else {
+          candidate.kill('SIGKILL');
+        }
       }
-    }
-    expect(unrelated?.pid).toBe(grandchild);
-    // The walk resumes: it opens the reused pid, sees a parent that is not the command, skips it.
-    // The command (the guardian's own child) gets the SIGTERM.
-    expect(await waitFor(() => !isAlive(command), 5000)).toBe(true);
-    expect(await waitFor(() => !inNanosleep(guardian), 3000)).toBe(true);
-    expect(unrelated?.exitCode).toBe(null);
-    expect(unrelated?.signalCode).toBe(null);
-    expect(isAlive(grandchild)).toBe(true);
-    unrelated?.kill('SIGKILL');
-  },
-);
+      expect(unrelated?.pid).toBe(grandchild);
+      // The walk resumes: it opens the reused pid, sees a parent that is not the command, skips it.
+      // The command (the guardian's own child) gets the SIGTERM.
+      expect(await waitFor(() => !isAlive(command), 5000)).toBe(true);
+      expect(await waitFor(() => !inNanosleep(guardian), 3000)).toBe(true);
+      expect(unrelated?.exitCode).toBe(null);
+      expect(unrelated?.signalCode).toBe(null);
+      expect(isAlive(grandchild)).toBe(true);
+      unrelated?.kill('SIGKILL');
+    },
+  );
+});

@@ -1,0 +1,339 @@
+// The options tethered adds to Node's (deathSignal, requireTether, tree, treeGraceMs,
+// killDescendants): their
+// validation, with the errors Node's own validation builds for the options they resemble; the
+// request a call makes of the seams, read from its options object; and that request resolved
+// against the process-wide defaults. The async seam (seam.ts) and the sync one (sync.ts) only
+// patch Node and apply what this module decides.
+import * as childProcess from 'node:child_process';
+import { constants as osConstants } from 'node:os';
+import type { NativeBinding } from './binding.js';
+import { getDefaults } from './defaults.js';
+import { signalNumber } from './signals.js';
+import { treeSupport } from './tree-support.js';
+
+type AnyFunction = (...args: never[]) => unknown;
+
+/** The tethered options of one call, exactly as given (`undefined` where absent). */
+export interface TetherRequest {
+  deathSignal: unknown;
+  requireTether: unknown;
+  tree?: unknown;
+  treeGraceMs?: unknown;
+  killDescendants?: unknown;
+}
+
+/** The tethered options read from Node's options object `options` (any value; Node validates). */
+export function requestOf(options: unknown): TetherRequest {
+  if (typeof options !== 'object' || options === null) {
+    return { deathSignal: undefined, requireTether: undefined };
+  }
+  const bag = options as Record<string, unknown>;
+  return {
+    deathSignal: bag['deathSignal'],
+    requireTether: bag['requireTether'],
+    tree: bag['tree'],
+    treeGraceMs: bag['treeGraceMs'],
+    killDescendants: bag['killDescendants'],
+  };
+}
+
+/** The request of a call's arguments: its options object, found the way Node's normalisers find it. */
+export function requestOfArguments(args: readonly unknown[]): TetherRequest {
+  for (let i = 1; i < args.length; i++) {
+    const arg = args[i];
+    if (typeof arg === 'object' && arg !== null && !Array.isArray(arg)) return requestOf(arg);
+  }
+  return requestOf(undefined);
+}
+
+/**
+ * Throws for a bad `deathSignal`, `requireTether`, `tree`, `treeGraceMs` or `killDescendants`, or
+ * a bad TETHERED_DEFAULTS, before anything is spawned; the error's stack starts at the call of `above`.
+ */
+export function validateTetherRequest(
+  request: TetherRequest,
+  above: AnyFunction = validateTetherRequest,
+): void {
+  validateDeathSignal(request.deathSignal, above);
+  validateRequireTether(request.requireTether, above);
+  validateTree(request.tree, above);
+  validateKillDescendants(request.killDescendants, above);
+  if (request.treeGraceMs !== undefined) validateTreeGraceMs(request.treeGraceMs);
+  if (request.tree === true && request.deathSignal === null) throw treeWithoutDeathSignal();
+  getDefaults();
+}
+
+/** A call's request once the process-wide defaults filled in what it left out. */
+export interface ResolvedTether {
+  deathSignal: number;
+  requireTether: boolean;
+  tree: boolean;
+  treeGraceMs: number;
+  /** The call's or the default's; `undefined`: as tree mode (see {@link launchModeOf}). */
+  killDescendants: boolean | undefined;
+}
+
+/** Three seconds: long enough for a graceful shutdown, short enough not to leave a hung host. */
+export const DEFAULT_TREE_GRACE_MS = 3000;
+
+/**
+ * What a call asks for once the process-wide defaults fill in what it left out. Tree mode: the
+ * call's `tree`; else the default, for tethered children only (a detached daemon stays one). An
+ * explicit `tree: true` tethers the tree even when `detached: true` would leave it untethered.
+ */
+export function resolveTether(request: TetherRequest, detached: boolean): ResolvedTether {
+  const defaults = getDefaults();
+  const explicitTree = request.tree === true;
+  const deathSignal = resolveDeathSignal(
+    request.deathSignal,
+    defaults.deathSignal,
+    detached && !explicitTree,
+  );
+  const tree =
+    request.tree === undefined || request.tree === null
+      ? defaults.tree === true && deathSignal !== 0
+      : explicitTree;
+  const grace = request.treeGraceMs ?? defaults.treeGraceMs ?? DEFAULT_TREE_GRACE_MS;
+  return {
+    deathSignal,
+    requireTether: (request.requireTether ?? defaults.requireTether) === true,
+    tree,
+    treeGraceMs: grace as number,
+    killDescendants: (request.killDescendants ?? defaults.killDescendants) as boolean | undefined,
+  };
+}
+
+/**
+ * The signal for this child: the call's `deathSignal`; else none for a detached child; else the
+ * process-wide default; else SIGTERM.
+ */
+function resolveDeathSignal(value: unknown, fallback: unknown, detached: boolean): number {
+  if (value === undefined) {
+    if (detached) return 0;
+    if (fallback === undefined) return osConstants.signals.SIGTERM;
+    return resolveDeathSignal(fallback, undefined, false);
+  }
+  if (value === null) return 0;
+  validateDeathSignal(value, resolveDeathSignal);
+  return signalNumber(value) ?? 0;
+}
+
+/**
+ * What the addon launches: the death signal, the guardian's grace period in tree mode, and
+ * whether a signal sent through the handle reaches every live descendant too.
+ */
+export interface LaunchMode {
+  deathSignal: number;
+  tree: { graceMs: number } | undefined;
+  killDescendants: boolean;
+}
+
+/**
+ * Tree mode where `resolved` asks for it and the guardian can run here (a tree child always has a
+ * death signal). Where it cannot run, the child is still tethered itself (its descendants are not
+ * covered), or with `requireTether` this throws ERR_TETHER_UNAVAILABLE. `killDescendants`
+ * defaults to whether the child runs in tree mode.
+ */
+export function launchModeOf(resolved: ResolvedTether, binding: NativeBinding): LaunchMode {
+  let deathSignal = resolved.deathSignal;
+  let tree: LaunchMode['tree'];
+  if (resolved.tree) {
+    const [ok, reason] = treeSupport(binding);
+    if (ok) {
+      deathSignal ||= osConstants.signals.SIGTERM;
+      tree = { graceMs: resolved.treeGraceMs };
+    } else if (resolved.requireTether) {
+      throw tetherUnavailable(`tree mode is unavailable: ${reason}`);
+    } else {
+      // The child is still tethered itself; only its descendants are not covered.
+      warnNoTree(reason);
+    }
+  }
+  return { deathSignal, tree, killDescendants: resolved.killDescendants ?? tree !== undefined };
+}
+
+let warnedNoTree = false;
+
+/** Once per environment: `tree: true` children (this one and every later one) start without it. */
+function warnNoTree(reason: string): void {
+  if (warnedNoTree) return;
+  warnedNoTree = true;
+  process.emitWarning(
+    `tree mode is unavailable: ${reason.replace(/\s*\n\s*/g, ' ')}. Children spawned with tree: true ` +
+      'start tethered themselves, but their descendants are NOT killed with this process. Pass ' +
+      'requireTether: true to refuse such children; capabilities().treeReason says why.',
+    { type: 'TetheredWarning', code: 'TETHERED_NO_TREE' },
+  );
+}
+
+/** The error thrown when `requireTether: true` and the tether cannot be provided. */
+export function tetherUnavailable(reason: string): Error {
+  return codedError(
+    Error,
+    'ERR_TETHER_UNAVAILABLE',
+    `tethered: cannot tether this child: ${reason}`,
+  );
+}
+
+/** `new Type(message)` with `code`, as Node's internal errors carry it. */
+function codedError<E extends Error>(
+  Type: new (message: string) => E,
+  code: string,
+  message: string,
+): E & { code: string } {
+  const error = new Type(message) as E & { code: string };
+  error.code = code;
+  return error;
+}
+
+/**
+ * Gives `error` a stack that starts where `above` was called (the frames of the Node call that
+ * built the error are not the user's business), keeping Node's header line
+ * (`TypeError [ERR_…]: message`).
+ */
+function restack(error: Error, above: AnyFunction): Error {
+  const stack = error.stack;
+  const end = typeof stack === 'string' ? stack.indexOf(error.message) : -1;
+  if (stack === undefined || end === -1) return error;
+  const header = stack.slice(0, end + error.message.length);
+  const frames: { stack?: string } = {};
+  Error.captureStackTrace(frames, above);
+  const lines = frames.stack ?? '';
+  const firstFrame = lines.indexOf('\n');
+  error.stack = firstFrame === -1 ? header : header + lines.slice(firstFrame);
+  return error;
+}
+
+/** `error` with `"options.<from>"` in its message (and stack header) renamed to `"options.<to>"`. */
+function renamed(error: Error, from: string, to: string): Error {
+  const before = error.message;
+  const after = before.replace(`"options.${from}"`, `"options.${to}"`);
+  if (after !== before) {
+    error.message = after;
+    if (typeof error.stack === 'string') error.stack = error.stack.replace(before, after);
+  }
+  return error;
+}
+
+/** What Node's spawn throws for `options[name] = value` when it validates that option first. */
+function nodeSpawnOptionError(name: string, value: unknown): Error | undefined {
+  try {
+    // Node validates these options before it creates a ChildProcess: nothing is spawned, and
+    // `env: {}` spares it copying the environment.
+    childProcess.spawn('tethered-validation', [], { env: {}, [name]: value });
+  } catch (error) {
+    return error as Error;
+  }
+  return undefined;
+}
+
+/** Node's ERR_UNKNOWN_SIGNAL for a string or number that is not a signal. */
+function unknownSignalError(value: string | number): Error | undefined {
+  // ChildProcess.prototype.kill converts its argument with Node's own convertToValidSignal,
+  // which throws for an unknown signal before the handle is looked at; the receiver has no
+  // handle, so even a value that converted would signal nothing.
+  const { prototype } = childProcess.ChildProcess;
+  try {
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- applied to an inert receiver
+    Reflect.apply(prototype.kill, { _handle: null, killed: false }, [value]);
+  } catch (error) {
+    return error as Error;
+  }
+  return undefined;
+}
+
+/** TypeError `code` with Node's header line in its stack. */
+function nodeStyleError(code: string, message: string): Error {
+  const error = codedError(TypeError, code, message);
+  if (typeof error.stack === 'string') {
+    error.stack = error.stack.replace(`TypeError: ${message}`, `TypeError [${code}]: ${message}`);
+  }
+  return error;
+}
+
+/**
+ * The error for a `deathSignal` that is not a signal, or undefined for a valid one. Strings and
+ * numbers that name no signal get Node's `ERR_UNKNOWN_SIGNAL` ("Unknown signal: X", which does
+ * not name the option, as for `killSignal`); other types `ERR_INVALID_ARG_TYPE` naming
+ * `options.deathSignal`; `0` gets `ERR_INVALID_ARG_VALUE` naming `options.deathSignal` and saying
+ * to use `null`.
+ */
+function deathSignalProblem(value: unknown): Error | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (value === 0) {
+    return nodeStyleError(
+      'ERR_INVALID_ARG_VALUE',
+      "The property 'options.deathSignal' must not be 0: use null for a child without a death " +
+        'signal. Received 0',
+    );
+  }
+  if (typeof value === 'string' || typeof value === 'number') {
+    if (signalNumber(value) !== undefined) return undefined;
+    return (
+      unknownSignalError(value) ?? nodeStyleError('ERR_UNKNOWN_SIGNAL', `Unknown signal: ${value}`)
+    );
+  }
+  const error = nodeSpawnOptionError('killSignal', value);
+  return error === undefined ? undefined : renamed(error, 'killSignal', 'deathSignal');
+}
+
+/**
+ * Throws the error for an invalid `deathSignal` (see {@link deathSignalProblem}), its stack
+ * starting at the call of `above` (default: this function's caller).
+ */
+export function validateDeathSignal(value: unknown, above?: AnyFunction): void {
+  const error = deathSignalProblem(value);
+  if (error !== undefined) throw restack(error, above ?? validateDeathSignal);
+}
+
+/**
+ * Throws Node's `ERR_INVALID_ARG_TYPE` for the boolean option `name` unless `value` is a boolean,
+ * `undefined` or `null`; its stack starts at the call of `above`.
+ */
+function validateBooleanOption(value: unknown, name: string, above: AnyFunction): void {
+  if (value === undefined || value === null || typeof value === 'boolean') return;
+  const error = nodeSpawnOptionError('detached', value);
+  if (error !== undefined) throw restack(renamed(error, 'detached', name), above);
+}
+
+/** `requireTether` is validated as Node validates a boolean option (naming `options.requireTether`). */
+export function validateRequireTether(value: unknown, above?: AnyFunction): void {
+  validateBooleanOption(value, 'requireTether', above ?? validateRequireTether);
+}
+
+/** `tree` is validated as Node validates a boolean option (naming `options.tree`). */
+export function validateTree(value: unknown, above?: AnyFunction): void {
+  validateBooleanOption(value, 'tree', above ?? validateTree);
+}
+
+/** `killDescendants` is validated as Node validates a boolean option (naming `options.killDescendants`). */
+export function validateKillDescendants(value: unknown, above?: AnyFunction): void {
+  validateBooleanOption(value, 'killDescendants', above ?? validateKillDescendants);
+}
+
+/** Node's ERR_INVALID_ARG_TYPE / ERR_OUT_OF_RANGE for a grace period that is not 0..2^31-1 ms. */
+export function validateTreeGraceMs(value: unknown, name = 'options.treeGraceMs'): void {
+  if (typeof value !== 'number') {
+    throw codedError(
+      TypeError,
+      'ERR_INVALID_ARG_TYPE',
+      `The "${name}" property must be of type number. Received ${typeof value}`,
+    );
+  }
+  if (!Number.isInteger(value) || value < 0 || value > 0x7fffffff) {
+    throw codedError(
+      RangeError,
+      'ERR_OUT_OF_RANGE',
+      `The value of "${name}" is out of range. It must be an integer >= 0 && <= 2147483647. Received ${String(value)}`,
+    );
+  }
+}
+
+/** `tree: true` with `deathSignal: null` asks for two opposite things. */
+function treeWithoutDeathSignal(): TypeError {
+  return codedError(
+    TypeError,
+    'ERR_INVALID_ARG_VALUE',
+    'The "options.deathSignal" property cannot be null when "options.tree" is true: a tree child is always tethered (use deathSignal: "SIGKILL" for no grace period)',
+  );
+}
