@@ -1,6 +1,7 @@
 // Process-wide defaults for the options tethered adds: set by register({...}) or the
 // TETHERED_DEFAULTS environment variable, read by every tethered spawn; per-call options win.
 import { getEnvironmentData, setEnvironmentData } from 'node:worker_threads';
+import { nodeError } from './errors.js';
 import { validateTreeGraceMs } from './tree-options.js';
 import { validateDeathSignal, validateRequireTether, validateTree } from './validate.js';
 import type { TetherOptions } from './types.js';
@@ -36,10 +37,8 @@ function isKnownKey(key: string): key is keyof TetherDefaults {
   return Object.hasOwn(VALIDATORS, key);
 }
 
-function invalidDefaults(message: string): TypeError {
-  const error = new TypeError(message) as TypeError & { code: string };
-  error.code = 'ERR_INVALID_ARG_VALUE';
-  return error;
+function invalidDefaults(message: string): Error {
+  return nodeError(TypeError, 'ERR_INVALID_ARG_VALUE', message);
 }
 
 /** Validates `input` (from `source`, named in errors) and returns a frozen copy. */

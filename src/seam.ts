@@ -4,6 +4,7 @@ import * as childProcess from 'node:child_process';
 import { constants as osConstants } from 'node:os';
 import { bindingState } from './binding.js';
 import { getDefaults } from './defaults.js';
+import { nodeError } from './errors.js';
 import { registryFor, TetheredHandle, type TreeMode } from './handle.js';
 import { signalNumber } from './signals.js';
 import { treeWithoutDeathSignal, validateTreeGraceMs } from './tree-options.js';
@@ -120,12 +121,6 @@ export function validateTetherRequest(
   if (request.tree === true && request.deathSignal === null) throw treeWithoutDeathSignal();
   getDefaults();
 }
-
-/**
- * Calls of Node's child_process functions made by tethered itself, in progress: the synchronous
- * seam (sync.ts) passes them straight to Node, even under tethered/register.
- */
-export const internalNodeCalls = { depth: 0 };
 
 /** Tethers every ChildProcess spawned from now on in this environment (tethered/register). */
 export function registerGlobally(): void {
@@ -246,9 +241,9 @@ function warnNoAddon(reason: string): void {
 
 /** The error thrown when `requireTether: true` and the tether cannot be provided. */
 export function tetherUnavailable(reason: string): Error {
-  const error = new Error(`tethered: cannot tether this child: ${reason}`) as Error & {
-    code: string;
-  };
-  error.code = 'ERR_TETHER_UNAVAILABLE';
-  return error;
+  return nodeError(
+    Error,
+    'ERR_TETHER_UNAVAILABLE',
+    `tethered: cannot tether this child: ${reason}`,
+  );
 }

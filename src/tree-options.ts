@@ -1,28 +1,29 @@
 // Validation of the tree-mode options, with Node's error shapes.
+import { nodeError } from './errors.js';
 
 /** Node's ERR_INVALID_ARG_TYPE / ERR_OUT_OF_RANGE for a grace period that is not 0..2^31-1 ms. */
 export function validateTreeGraceMs(value: unknown, name = 'options.treeGraceMs'): void {
   if (typeof value !== 'number') {
-    const error = new TypeError(
+    throw nodeError(
+      TypeError,
+      'ERR_INVALID_ARG_TYPE',
       `The "${name}" property must be of type number. Received ${typeof value}`,
-    ) as TypeError & { code: string };
-    error.code = 'ERR_INVALID_ARG_TYPE';
-    throw error;
+    );
   }
   if (!Number.isInteger(value) || value < 0 || value > 0x7fffffff) {
-    const error = new RangeError(
+    throw nodeError(
+      RangeError,
+      'ERR_OUT_OF_RANGE',
       `The value of "${name}" is out of range. It must be an integer >= 0 && <= 2147483647. Received ${String(value)}`,
-    ) as RangeError & { code: string };
-    error.code = 'ERR_OUT_OF_RANGE';
-    throw error;
+    );
   }
 }
 
 /** `tree: true` with `deathSignal: null` asks for two opposite things. */
-export function treeWithoutDeathSignal(): TypeError {
-  const error = new TypeError(
+export function treeWithoutDeathSignal(): Error {
+  return nodeError(
+    TypeError,
+    'ERR_INVALID_ARG_VALUE',
     'The "options.deathSignal" property cannot be null when "options.tree" is true: a tree child is always tethered (use deathSignal: "SIGKILL" for no grace period)',
-  ) as TypeError & { code: string };
-  error.code = 'ERR_INVALID_ARG_VALUE';
-  return error;
+  );
 }

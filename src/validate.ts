@@ -1,6 +1,7 @@
 // Validation of the options tethered adds (deathSignal, requireTether), with the errors Node's own
 // validation builds for the options they resemble (killSignal, a boolean), naming ours.
 import * as childProcess from 'node:child_process';
+import { nodeError } from './errors.js';
 import { signalNumber } from './signals.js';
 
 type AnyFunction = (...args: never[]) => unknown;
@@ -61,16 +62,6 @@ function unknownSignalError(value: string | number): Error | undefined {
   return undefined;
 }
 
-/** TypeError `code` with Node's header line in its stack. */
-function nodeStyleError(code: string, message: string): Error {
-  const error = new TypeError(message) as TypeError & { code: string };
-  error.code = code;
-  if (typeof error.stack === 'string') {
-    error.stack = error.stack.replace(`TypeError: ${message}`, `TypeError [${code}]: ${message}`);
-  }
-  return error;
-}
-
 /**
  * The error for a `deathSignal` that is not a signal, or undefined for a valid one. Strings and
  * numbers that name no signal get Node's `ERR_UNKNOWN_SIGNAL` ("Unknown signal: X", which does
@@ -81,7 +72,8 @@ function nodeStyleError(code: string, message: string): Error {
 function deathSignalProblem(value: unknown): Error | undefined {
   if (value === undefined || value === null) return undefined;
   if (value === 0) {
-    return nodeStyleError(
+    return nodeError(
+      TypeError,
       'ERR_INVALID_ARG_VALUE',
       "The property 'options.deathSignal' must not be 0: use null for a child without a death " +
         'signal. Received 0',
@@ -90,7 +82,8 @@ function deathSignalProblem(value: unknown): Error | undefined {
   if (typeof value === 'string' || typeof value === 'number') {
     if (signalNumber(value) !== undefined) return undefined;
     return (
-      unknownSignalError(value) ?? nodeStyleError('ERR_UNKNOWN_SIGNAL', `Unknown signal: ${value}`)
+      unknownSignalError(value) ??
+      nodeError(TypeError, 'ERR_UNKNOWN_SIGNAL', `Unknown signal: ${value}`)
     );
   }
   const error = nodeSpawnOptionError('killSignal', value);
