@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { constants as osConstants } from 'node:os';
 import { bindingState } from './binding.js';
-import { registryFor } from './handle.js';
+import { registryFor } from './registry.js';
 import { seamProblem } from './seam.js';
 import { syncSeamProblem } from './sync.js';
 

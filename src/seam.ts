@@ -2,10 +2,12 @@
 // once tethered/register ran) swaps Node's Process handle for a TetheredHandle first.
 import * as childProcess from 'node:child_process';
 import { constants as osConstants } from 'node:os';
+import { Armed } from './armed.js';
 import { bindingState } from './binding.js';
 import { getDefaults } from './defaults.js';
 import { nodeError } from './errors.js';
-import { registryFor, TetheredHandle, type TreeMode } from './handle.js';
+import { TetheredHandle, type TreeMode } from './handle.js';
+import { registryFor, type Registry } from './registry.js';
 import { signalNumber } from './signals.js';
 import { treeWithoutDeathSignal, validateTreeGraceMs } from './tree-options.js';
 import { validateDeathSignal, validateRequireTether, validateTree } from './validate.js';
@@ -31,17 +33,17 @@ export interface TetherRequest {
   tree?: unknown;
   /** The caller's `treeGraceMs` option exactly as given. */
   treeGraceMs?: unknown;
-  /** Reuse this handle (spawnAsync's replay pass) instead of creating one. */
-  reuse?: TetheredHandle | undefined;
-  /** Called with the handle just installed (spawnAsync's capture pass). */
-  onHandle?: ((handle: TetheredHandle) => void) | undefined;
+  /** Makes the handle instead of a plain TetheredHandle (spawnAsync's, for both its passes). */
+  makeHandle?:
+    | ((registry: Registry, deathSignal: number, tree: TreeMode | undefined) => TetheredHandle)
+    | undefined;
 }
 
 const proto = childProcess.ChildProcess.prototype as unknown as { spawn: ProtoSpawn };
 const nodeProtoSpawn: ProtoSpawn | undefined =
   typeof proto.spawn === 'function' ? proto.spawn : undefined;
 
-let pending: TetherRequest | undefined;
+const pending = new Armed<TetherRequest>();
 
 /** Each tethered ChildProcess's handle: Node drops `_handle` at exit, killTree() needs it later. */
 const handles = new WeakMap<object, TetheredHandle>();
@@ -75,8 +77,7 @@ function install(): void {
   installed = true;
   const original = nodeProtoSpawn;
   proto.spawn = function spawn(this: ChildProcessInternals, options) {
-    const request = pending;
-    pending = undefined;
+    const request = pending.take();
     // Node validates `options` itself (ERR_INVALID_ARG_TYPE for a non-object): leave anything
     // that is not an object to it untouched, so the error is exactly Node's.
     if ((request !== undefined || registered) && typeof options === 'object' && options !== null) {
@@ -99,13 +100,7 @@ function install(): void {
 export function withTether<T>(request: TetherRequest, call: () => T): T {
   validateTetherRequest(request, withTether);
   install();
-  const previous = pending;
-  pending = request;
-  try {
-    return call();
-  } finally {
-    pending = previous;
-  }
+  return pending.during(request, call);
 }
 
 /** Throws for a bad `deathSignal`, `requireTether`, `tree` or `treeGraceMs`, or a bad TETHERED_DEFAULTS, before anything is spawned. */
@@ -151,7 +146,7 @@ function adopt(
   const initProblem = registry.initProblem();
   if (initProblem !== undefined && requireTether) throw tetherUnavailable(initProblem);
   let tree: TreeMode | undefined;
-  if (request.reuse === undefined && resolved.tree) {
+  if (resolved.tree) {
     const [ok, reason] = state.binding.treeSupport();
     if (ok) {
       if (deathSignal === 0) deathSignal = osConstants.signals.SIGTERM;
@@ -161,7 +156,9 @@ function adopt(
     }
     // Otherwise the child is still tethered itself; only its descendants are not covered.
   }
-  const handle = request.reuse ?? new TetheredHandle(registry, deathSignal, tree);
+  const handle = request.makeHandle
+    ? request.makeHandle(registry, deathSignal, tree)
+    : new TetheredHandle(registry, deathSignal, tree);
   // Move over what Node's constructor put on its handle: onexit and the owner symbol. Node's
   // handle is never spawned, so it can never be closed, and its native side holds it for the life
   // of the environment: leave nothing on it that points back at the ChildProcess, or every
@@ -175,7 +172,6 @@ function adopt(
   }
   child._handle = handle;
   handles.set(child, handle);
-  request.onHandle?.(handle);
 }
 
 /**

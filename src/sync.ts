@@ -4,8 +4,9 @@
 // to the tethered runner while Node keeps its validation, defaults, errors and result shaping.
 import * as childProcess from 'node:child_process';
 import { constants as osConstants } from 'node:os';
+import { Armed } from './armed.js';
 import { bindingState, type NativeBinding } from './binding.js';
-import { PIPE_BUFFER_SIZE } from './handle.js';
+import { PIPE_BUFFER_SIZE } from './launch-request.js';
 import {
   resolveTether,
   tetherUnavailable,
@@ -40,7 +41,7 @@ interface SyncResult {
 let seam: SyncSeam | undefined;
 let installed = false;
 let registered = false;
-let pending: TetherRequest | undefined;
+const pending = new Armed<TetherRequest>();
 
 const SIGTERM = osConstants.signals.SIGTERM;
 
@@ -107,8 +108,7 @@ function install(): SyncSeam {
   installed = true;
   const { binding, original } = found;
   binding.spawn = function spawn(this: unknown, options: Record<string, unknown>): unknown {
-    const request = pending;
-    pending = undefined;
+    const request = pending.take();
     if (request === undefined && !registered) {
       return original.call(this, options);
     }
@@ -131,13 +131,7 @@ export function withSyncTether<T>(request: TetherRequest, call: () => T): T {
     if (resolveTether(request, false).requireTether) throw tetherUnavailable(found.problem);
     return call();
   }
-  const previous = pending;
-  pending = request;
-  try {
-    return call();
-  } finally {
-    pending = previous;
-  }
+  return pending.during(request, call);
 }
 
 /** Tethers every synchronous spawn from now on in this environment (tethered/register). */
