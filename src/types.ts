@@ -77,88 +77,71 @@ interface Returns<C> {
   async: Promise<C>;
 }
 
+/** A command's arguments. */
+type Argv = readonly string[];
+
+/** @types/node's stdio entries that give the child a stream, and those that give it none. */
+type Pipe = StdioPipe;
+type Null = StdioNull;
+
+/** Options with a stdio tuple. */
+type Stdio<I extends Pipe | Null, O extends Pipe | Null, E extends Pipe | Null> = T<
+  SpawnOptionsWithStdioTuple<I, O, E>
+>;
+
+/** The child for a stdio tuple's streams, or a promise of it. */
+type ByStdio<
+  I extends Writable | null,
+  O extends Readable | null,
+  E extends Readable | null,
+  K extends keyof Returns<unknown>,
+> = Returns<ChildProcessByStdio<I, O, E>>[K];
+
 /** The overloads of `spawn` (see {@link SpawnFunction}), each returning `Returns<child>[K]`. */
 interface SpawnOverloads<K extends keyof Returns<unknown>> {
   (
     command: string,
     options?: T<SpawnOptionsWithoutStdio>,
   ): Returns<ChildProcessWithoutNullStreams>[K];
-  (
-    command: string,
-    options: T<SpawnOptionsWithStdioTuple<StdioPipe, StdioPipe, StdioPipe>>,
-  ): Returns<ChildProcessByStdio<Writable, Readable, Readable>>[K];
-  (
-    command: string,
-    options: T<SpawnOptionsWithStdioTuple<StdioPipe, StdioPipe, StdioNull>>,
-  ): Returns<ChildProcessByStdio<Writable, Readable, null>>[K];
-  (
-    command: string,
-    options: T<SpawnOptionsWithStdioTuple<StdioPipe, StdioNull, StdioPipe>>,
-  ): Returns<ChildProcessByStdio<Writable, null, Readable>>[K];
-  (
-    command: string,
-    options: T<SpawnOptionsWithStdioTuple<StdioNull, StdioPipe, StdioPipe>>,
-  ): Returns<ChildProcessByStdio<null, Readable, Readable>>[K];
-  (
-    command: string,
-    options: T<SpawnOptionsWithStdioTuple<StdioPipe, StdioNull, StdioNull>>,
-  ): Returns<ChildProcessByStdio<Writable, null, null>>[K];
-  (
-    command: string,
-    options: T<SpawnOptionsWithStdioTuple<StdioNull, StdioPipe, StdioNull>>,
-  ): Returns<ChildProcessByStdio<null, Readable, null>>[K];
-  (
-    command: string,
-    options: T<SpawnOptionsWithStdioTuple<StdioNull, StdioNull, StdioPipe>>,
-  ): Returns<ChildProcessByStdio<null, null, Readable>>[K];
-  (command: string, options: NullStdioOptions): Returns<ChildProcessByStdio<null, null, null>>[K];
+  (command: string, options: Stdio<Pipe, Pipe, Pipe>): ByStdio<Writable, Readable, Readable, K>;
+  (command: string, options: Stdio<Pipe, Pipe, Null>): ByStdio<Writable, Readable, null, K>;
+  (command: string, options: Stdio<Pipe, Null, Pipe>): ByStdio<Writable, null, Readable, K>;
+  (command: string, options: Stdio<Null, Pipe, Pipe>): ByStdio<null, Readable, Readable, K>;
+  (command: string, options: Stdio<Pipe, Null, Null>): ByStdio<Writable, null, null, K>;
+  (command: string, options: Stdio<Null, Pipe, Null>): ByStdio<null, Readable, null, K>;
+  (command: string, options: Stdio<Null, Null, Pipe>): ByStdio<null, null, Readable, K>;
+  (command: string, options: NullStdioOptions): ByStdio<null, null, null, K>;
   (command: string, options: T<SpawnOptions>): Returns<ChildProcess>[K];
   (
     command: string,
-    args?: readonly string[],
+    args?: Argv,
     options?: T<SpawnOptionsWithoutStdio>,
   ): Returns<ChildProcessWithoutNullStreams>[K];
   (
     command: string,
-    args: readonly string[],
-    options: T<SpawnOptionsWithStdioTuple<StdioPipe, StdioPipe, StdioPipe>>,
-  ): Returns<ChildProcessByStdio<Writable, Readable, Readable>>[K];
+    args: Argv,
+    options: Stdio<Pipe, Pipe, Pipe>,
+  ): ByStdio<Writable, Readable, Readable, K>;
   (
     command: string,
-    args: readonly string[],
-    options: T<SpawnOptionsWithStdioTuple<StdioPipe, StdioPipe, StdioNull>>,
-  ): Returns<ChildProcessByStdio<Writable, Readable, null>>[K];
+    args: Argv,
+    options: Stdio<Pipe, Pipe, Null>,
+  ): ByStdio<Writable, Readable, null, K>;
   (
     command: string,
-    args: readonly string[],
-    options: T<SpawnOptionsWithStdioTuple<StdioPipe, StdioNull, StdioPipe>>,
-  ): Returns<ChildProcessByStdio<Writable, null, Readable>>[K];
+    args: Argv,
+    options: Stdio<Pipe, Null, Pipe>,
+  ): ByStdio<Writable, null, Readable, K>;
   (
     command: string,
-    args: readonly string[],
-    options: T<SpawnOptionsWithStdioTuple<StdioNull, StdioPipe, StdioPipe>>,
-  ): Returns<ChildProcessByStdio<null, Readable, Readable>>[K];
-  (
-    command: string,
-    args: readonly string[],
-    options: T<SpawnOptionsWithStdioTuple<StdioPipe, StdioNull, StdioNull>>,
-  ): Returns<ChildProcessByStdio<Writable, null, null>>[K];
-  (
-    command: string,
-    args: readonly string[],
-    options: T<SpawnOptionsWithStdioTuple<StdioNull, StdioPipe, StdioNull>>,
-  ): Returns<ChildProcessByStdio<null, Readable, null>>[K];
-  (
-    command: string,
-    args: readonly string[],
-    options: T<SpawnOptionsWithStdioTuple<StdioNull, StdioNull, StdioPipe>>,
-  ): Returns<ChildProcessByStdio<null, null, Readable>>[K];
-  (
-    command: string,
-    args: readonly string[],
-    options: NullStdioOptions,
-  ): Returns<ChildProcessByStdio<null, null, null>>[K];
-  (command: string, args: readonly string[], options: T<SpawnOptions>): Returns<ChildProcess>[K];
+    args: Argv,
+    options: Stdio<Null, Pipe, Pipe>,
+  ): ByStdio<null, Readable, Readable, K>;
+  (command: string, args: Argv, options: Stdio<Pipe, Null, Null>): ByStdio<Writable, null, null, K>;
+  (command: string, args: Argv, options: Stdio<Null, Pipe, Null>): ByStdio<null, Readable, null, K>;
+  (command: string, args: Argv, options: Stdio<Null, Null, Pipe>): ByStdio<null, null, Readable, K>;
+  (command: string, args: Argv, options: NullStdioOptions): ByStdio<null, null, null, K>;
+  (command: string, args: Argv, options: T<SpawnOptions>): Returns<ChildProcess>[K];
 }
 
 /**
