@@ -27,20 +27,18 @@ const CAPTURED = -osConstants.errno.ECANCELED;
  * plain TetheredHandle spawn.
  */
 class AsyncHandle extends TetheredHandle {
-  #pass: 'capture' | 'replay' | 'plain' = 'capture';
-  #launch: PreparedLaunch | undefined;
-  #result = 0;
-  readonly #settled: (handle: AsyncHandle) => void;
+  /** Set by the capture pass: the launch and, once known, its outcome (0 or -errno). */
+  #captured: { launch: PreparedLaunch; result: number } | undefined;
+  #replayed = false;
 
   /** `settled` runs once the launch's outcome is known: then replay Node's spawn on this handle. */
   constructor(
     registry: Registry,
     deathSignal: number,
     tree: TreeMode | undefined,
-    settled: (handle: AsyncHandle) => void,
+    private readonly settled: (handle: AsyncHandle) => void,
   ) {
     super(registry, deathSignal, tree);
-    this.#settled = settled;
   }
 
   /** The handle of the replay pass: open and ref'd again (Node closed it when capture threw). */
@@ -50,9 +48,10 @@ class AsyncHandle extends TetheredHandle {
   }
 
   protected override launch(options: HandleSpawnOptions): number {
-    if (this.#pass === 'capture') return this.#capture(options);
-    if (this.#pass === 'replay') return this.#replay(options);
-    return super.launch(options);
+    if (this.#captured === undefined) return this.#capture(options);
+    if (this.#replayed) return super.launch(options);
+    this.#replayed = true;
+    return this.#replay(options, this.#captured);
   }
 
   /**
@@ -61,11 +60,10 @@ class AsyncHandle extends TetheredHandle {
    * child.
    */
   #capture(options: HandleSpawnOptions): number {
-    const binding = this.registry.binding;
-    const launch = prepareLaunch(binding, options);
+    const launch = prepareLaunch(this.registry.binding, options);
     if (typeof launch === 'number') return launch;
-    this.#pass = 'replay';
-    this.#launch = launch;
+    const captured = { launch, result: 0 };
+    this.#captured = captured;
     for (const entry of options.stdio ?? []) {
       if (isPipe(entry)) entry.handle?.close?.();
     }
@@ -74,26 +72,25 @@ class AsyncHandle extends TetheredHandle {
     if (queued !== 0) {
       // Not queued (e.g. the spawner thread could not start): the replay reports this errno,
       // and opens or closes the parent ends as Node expects for it.
-      this.#result = typeof queued === 'number' ? queued : UV_EINVAL;
+      captured.result = typeof queued === 'number' ? queued : UV_EINVAL;
       queueMicrotask(() => {
-        this.#settled(this);
+        this.settled(this);
       });
       return CAPTURED;
     }
     this.registry.awaitLaunch(token, (result, pid, childId) => {
-      this.#result = result;
+      captured.result = result;
       if (result === 0) this.running(pid, childId);
-      this.#settled(this);
+      this.settled(this);
     });
     return CAPTURED;
   }
 
   /** Reports the known outcome and hands this pass's Pipe handles the parent ends made earlier. */
-  #replay(options: HandleSpawnOptions): number {
-    this.#pass = 'plain';
-    const launch = this.#launch;
-    this.#launch = undefined;
-    if (launch === undefined) return UV_EINVAL;
+  #replay(
+    options: HandleSpawnOptions,
+    { launch, result }: { launch: PreparedLaunch; result: number },
+  ): number {
     // Same options, same slots.
     let k = 0;
     for (const entry of options.stdio ?? []) {
@@ -102,12 +99,12 @@ class AsyncHandle extends TetheredHandle {
         if (end !== undefined) end.pipe = entry.handle;
       }
     }
-    if (this.#result === 0) {
+    if (result === 0) {
       openParentEnds(this.registry.binding, launch);
     } else {
-      launchFailed(this.registry.binding, launch, this.#result);
+      launchFailed(this.registry.binding, launch, result);
     }
-    return this.#result;
+    return result;
   }
 }
 
