@@ -156,9 +156,9 @@ function adopt(
     }
     // Otherwise the child is still tethered itself; only its descendants are not covered.
   }
-  const handle = request.makeHandle
-    ? request.makeHandle(registry, deathSignal, tree)
-    : new TetheredHandle(registry, deathSignal, tree);
+  const handle =
+    request.makeHandle?.(registry, deathSignal, tree) ??
+    new TetheredHandle(registry, deathSignal, tree);
   // Move over what Node's constructor put on its handle: onexit and the owner symbol. Node's
   // handle is never spawned, so it can never be closed, and its native side holds it for the life
   // of the environment: leave nothing on it that points back at the ChildProcess, or every
