@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { bindingState, type NativeFacts } from './binding.js';
 import { errnoName } from './errno.js';
-import { registryFor } from './handle.js';
+import { registryFor } from './registry.js';
 import { seamProblem } from './seam.js';
 import { syncSeamProblem } from './sync.js';
 import { treeSupport } from './tree-support.js';

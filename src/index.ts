@@ -1,6 +1,6 @@
 // Public surface of tethered.
-export { spawn, spawnAsync, exec, execFile, fork } from './child-process.js';
-export { spawnSync, execSync, execFileSync } from './child-process-sync.js';
+export { spawn, exec, execFile, fork, spawnSync, execSync, execFileSync } from './child-process.js';
+export { spawnAsync } from './spawn-async.js';
 export { capabilities, type Capabilities } from './capabilities.js';
 export { killTree, type KillTreeOptions } from './kill-tree.js';
 export { getDefaults, setDefaults, type TetherDefaults } from './defaults.js';

@@ -2,6 +2,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { constants as osConstants } from 'node:os';
 import { bindingState } from './binding.js';
+import { nodeError } from './errors.js';
 import { tetheredHandleOf } from './seam.js';
 import { signalNumber } from './signals.js';
 import { validateTreeGraceMs } from './options.js';
@@ -37,11 +38,7 @@ export function killTree(
 ): boolean {
   const sig = signalNumber(signal);
   if (sig === undefined) {
-    const error = new TypeError(`Unknown signal: ${String(signal)}`) as TypeError & {
-      code: string;
-    };
-    error.code = 'ERR_UNKNOWN_SIGNAL';
-    throw error;
+    throw nodeError(TypeError, 'ERR_UNKNOWN_SIGNAL', `Unknown signal: ${String(signal)}`);
   }
   const graceMs = options.graceMs;
   if (graceMs !== undefined) validateTreeGraceMs(graceMs, 'options.graceMs');

@@ -8,6 +8,7 @@ import * as childProcess from 'node:child_process';
 import { constants as osConstants } from 'node:os';
 import type { NativeBinding } from './binding.js';
 import { getDefaults } from './defaults.js';
+import { nodeError } from './errors.js';
 import { signalNumber } from './signals.js';
 import { treeSupport } from './tree-support.js';
 
@@ -168,22 +169,11 @@ function warnNoTree(reason: string): void {
 
 /** The error thrown when `requireTether: true` and the tether cannot be provided. */
 export function tetherUnavailable(reason: string): Error {
-  return codedError(
+  return nodeError(
     Error,
     'ERR_TETHER_UNAVAILABLE',
     `tethered: cannot tether this child: ${reason}`,
   );
-}
-
-/** `new Type(message)` with `code`, as Node's internal errors carry it. */
-function codedError<E extends Error>(
-  Type: new (message: string) => E,
-  code: string,
-  message: string,
-): E & { code: string } {
-  const error = new Type(message) as E & { code: string };
-  error.code = code;
-  return error;
 }
 
 /**
@@ -242,15 +232,6 @@ function unknownSignalError(value: string | number): Error | undefined {
   return undefined;
 }
 
-/** TypeError `code` with Node's header line in its stack. */
-function nodeStyleError(code: string, message: string): Error {
-  const error = codedError(TypeError, code, message);
-  if (typeof error.stack === 'string') {
-    error.stack = error.stack.replace(`TypeError: ${message}`, `TypeError [${code}]: ${message}`);
-  }
-  return error;
-}
-
 /**
  * The error for a `deathSignal` that is not a signal, or undefined for a valid one. Strings and
  * numbers that name no signal get Node's `ERR_UNKNOWN_SIGNAL` ("Unknown signal: X", which does
@@ -261,7 +242,8 @@ function nodeStyleError(code: string, message: string): Error {
 function deathSignalProblem(value: unknown): Error | undefined {
   if (value === undefined || value === null) return undefined;
   if (value === 0) {
-    return nodeStyleError(
+    return nodeError(
+      TypeError,
       'ERR_INVALID_ARG_VALUE',
       "The property 'options.deathSignal' must not be 0: use null for a child without a death " +
         'signal. Received 0',
@@ -270,7 +252,8 @@ function deathSignalProblem(value: unknown): Error | undefined {
   if (typeof value === 'string' || typeof value === 'number') {
     if (signalNumber(value) !== undefined) return undefined;
     return (
-      unknownSignalError(value) ?? nodeStyleError('ERR_UNKNOWN_SIGNAL', `Unknown signal: ${value}`)
+      unknownSignalError(value) ??
+      nodeError(TypeError, 'ERR_UNKNOWN_SIGNAL', `Unknown signal: ${value}`)
     );
   }
   const error = nodeSpawnOptionError('killSignal', value);
@@ -314,14 +297,14 @@ export function validateKillDescendants(value: unknown, above?: AnyFunction): vo
 /** Node's ERR_INVALID_ARG_TYPE / ERR_OUT_OF_RANGE for a grace period that is not 0..2^31-1 ms. */
 export function validateTreeGraceMs(value: unknown, name = 'options.treeGraceMs'): void {
   if (typeof value !== 'number') {
-    throw codedError(
+    throw nodeError(
       TypeError,
       'ERR_INVALID_ARG_TYPE',
       `The "${name}" property must be of type number. Received ${typeof value}`,
     );
   }
   if (!Number.isInteger(value) || value < 0 || value > 0x7fffffff) {
-    throw codedError(
+    throw nodeError(
       RangeError,
       'ERR_OUT_OF_RANGE',
       `The value of "${name}" is out of range. It must be an integer >= 0 && <= 2147483647. Received ${String(value)}`,
@@ -330,8 +313,8 @@ export function validateTreeGraceMs(value: unknown, name = 'options.treeGraceMs'
 }
 
 /** `tree: true` with `deathSignal: null` asks for two opposite things. */
-function treeWithoutDeathSignal(): TypeError {
-  return codedError(
+function treeWithoutDeathSignal(): Error {
+  return nodeError(
     TypeError,
     'ERR_INVALID_ARG_VALUE',
     'The "options.deathSignal" property cannot be null when "options.tree" is true: a tree child is always tethered (use deathSignal: "SIGKILL" for no grace period)',

@@ -1,16 +1,19 @@
 // The seam: Node's ChildProcess.prototype.spawn, wrapped so that a tethered call (or every call,
 // once tethered/register ran) swaps Node's Process handle for a TetheredHandle first.
 import * as childProcess from 'node:child_process';
+import { Armed } from './armed.js';
 import { bindingState } from './binding.js';
-import { registryFor, TetheredHandle } from './handle.js';
+import { TetheredHandle } from './handle.js';
 import {
   launchModeOf,
   requestOf,
   resolveTether,
   tetherUnavailable,
   validateTetherRequest,
+  type LaunchMode,
   type TetherRequest as TetherOptionsRequest,
 } from './options.js';
+import { registryFor, type Registry } from './registry.js';
 
 type ProtoSpawn = (this: ChildProcessInternals, options: Record<string, unknown> | null) => number;
 
@@ -25,17 +28,15 @@ interface ChildProcessInternals {
 
 /** What a tethered call asks of the ChildProcess it is about to create. */
 export interface TetherRequest extends TetherOptionsRequest {
-  /** Reuse this handle (spawnAsync's replay pass) instead of creating one. */
-  reuse?: TetheredHandle | undefined;
-  /** Called with the handle just installed (spawnAsync's capture pass). */
-  onHandle?: ((handle: TetheredHandle) => void) | undefined;
+  /** Makes the handle instead of a plain TetheredHandle (spawnAsync's, for both its passes). */
+  makeHandle?: ((registry: Registry, mode: LaunchMode) => TetheredHandle) | undefined;
 }
 
 const proto = childProcess.ChildProcess.prototype as unknown as { spawn: ProtoSpawn };
 const nodeProtoSpawn: ProtoSpawn | undefined =
   typeof proto.spawn === 'function' ? proto.spawn : undefined;
 
-let pending: TetherRequest | undefined;
+const pending = new Armed<TetherRequest>();
 
 /** Each tethered ChildProcess's handle: Node drops `_handle` at exit, killTree() needs it later. */
 const handles = new WeakMap<object, TetheredHandle>();
@@ -69,8 +70,7 @@ function install(): void {
   installed = true;
   const original = nodeProtoSpawn;
   proto.spawn = function spawn(this: ChildProcessInternals, options) {
-    const request = pending;
-    pending = undefined;
+    const request = pending.take();
     // Node validates `options` itself (ERR_INVALID_ARG_TYPE for a non-object): leave anything
     // that is not an object to it untouched, so the error is exactly Node's.
     if ((request !== undefined || registered) && typeof options === 'object' && options !== null) {
@@ -84,20 +84,8 @@ function install(): void {
 export function withTether<T>(request: TetherRequest, call: () => T): T {
   validateTetherRequest(request, withTether);
   install();
-  const previous = pending;
-  pending = request;
-  try {
-    return call();
-  } finally {
-    pending = previous;
-  }
+  return pending.during(request, call);
 }
-
-/**
- * Calls of Node's child_process functions made by tethered itself, in progress: the synchronous
- * seam (sync.ts) passes them straight to Node, even under tethered/register.
- */
-export const internalNodeCalls = { depth: 0 };
 
 /** Tethers every ChildProcess spawned from now on in this environment (tethered/register). */
 export function registerGlobally(): void {
@@ -126,10 +114,8 @@ function adopt(
   const registry = registryFor(state.binding);
   const initProblem = registry.initProblem();
   if (initProblem !== undefined && requireTether) throw tetherUnavailable(initProblem);
-  let handle = request.reuse;
-  if (handle === undefined) {
-    handle = new TetheredHandle(registry, launchModeOf(resolved, state.binding));
-  }
+  const mode = launchModeOf(resolved, state.binding);
+  const handle = request.makeHandle?.(registry, mode) ?? new TetheredHandle(registry, mode);
   // Move over what Node's constructor put on its handle: onexit and the owner symbol. Node's
   // handle is never spawned, so it can never be closed, and its native side holds it for the life
   // of the environment: leave nothing on it that points back at the ChildProcess, or every
@@ -143,7 +129,6 @@ function adopt(
   }
   child._handle = handle;
   handles.set(child, handle);
-  request.onHandle?.(handle);
 }
 
 let warnedNoAddon = false;

@@ -4,8 +4,9 @@
 // to the tethered runner while Node keeps its validation, defaults, errors and result shaping.
 import * as childProcess from 'node:child_process';
 import { constants as osConstants } from 'node:os';
+import { Armed } from './armed.js';
 import { bindingState, type NativeBinding } from './binding.js';
-import { PIPE_BUFFER_SIZE } from './handle.js';
+import { PIPE_BUFFER_SIZE } from './launch-request.js';
 import {
   launchModeOf,
   requestOf,
@@ -15,7 +16,6 @@ import {
   type LaunchMode,
   type TetherRequest,
 } from './options.js';
-import { internalNodeCalls } from './seam.js';
 import { signalName } from './signals.js';
 
 type RawSpawn = (this: unknown, options: Record<string, unknown>) => unknown;
@@ -44,7 +44,7 @@ interface SyncResult {
 let seam: SyncSeam | undefined;
 let installed = false;
 let registered = false;
-let pending: TetherRequest | undefined;
+const pending = new Armed<TetherRequest>();
 
 const SIGTERM = osConstants.signals.SIGTERM;
 
@@ -111,9 +111,8 @@ function install(): SyncSeam {
   installed = true;
   const { binding, original } = found;
   binding.spawn = function spawn(this: unknown, options: Record<string, unknown>): unknown {
-    const request = pending;
-    pending = undefined;
-    if (internalNodeCalls.depth > 0 || (request === undefined && !registered)) {
+    const request = pending.take();
+    if (request === undefined && !registered) {
       return original.call(this, options);
     }
     return runTethered(options, request ?? requestOf(options), () => original.call(this, options));
@@ -129,13 +128,7 @@ export function withSyncTether<T>(request: TetherRequest, call: () => T): T {
     if (resolveTether(request, false).requireTether) throw tetherUnavailable(found.problem);
     return call();
   }
-  const previous = pending;
-  pending = request;
-  try {
-    return call();
-  } finally {
-    pending = previous;
-  }
+  return pending.during(request, call);
 }
 
 /** Tethers every synchronous spawn from now on in this environment (tethered/register). */
@@ -144,80 +137,81 @@ export function registerSyncGlobally(): void {
   registered = true;
 }
 
-/** The flat arguments of the addon's spawnSync, or why these options cannot be run natively. */
+/** The flat arguments of the addon's spawnSync. */
 type Plan = Parameters<NativeBinding['spawnSync']>;
 
-function isInt32(value: unknown): value is number {
-  return typeof value === 'number' && Number.isInteger(value) && (value | 0) === value;
+/** One stdio slot as Node's getValidStdio(stdio, true) and spawnSync leave it. */
+interface SyncStdio {
+  type: string;
+  readable?: boolean;
+  writable?: boolean;
+  /** A Buffer or other view: spawnSync converts a string `input` and refuses anything else. */
+  input?: ArrayBufferView;
+  fd?: number;
 }
 
-function optionalNumber(value: unknown, fallback: number): number | undefined {
-  if (value === undefined || value === null) return fallback;
-  return typeof value === 'number' ? value : undefined;
+/**
+ * The options spawn_sync.spawn receives: normalised and validated by Node's spawnSync (strings,
+ * arrays, int32 ids, numbers; killSignal already a number), on Node 20 to 26.
+ */
+interface SyncOptions {
+  file: string;
+  args: unknown[];
+  envPairs: unknown[];
+  cwd?: string;
+  stdio: SyncStdio[];
+  detached?: boolean;
+  uid?: number;
+  gid?: number;
+  timeout?: number | null;
+  maxBuffer?: number | null;
+  killSignal?: number;
 }
 
-function planOf(options: Record<string, unknown>, mode: LaunchMode): Plan | string {
-  const { file, args, envPairs, cwd, stdio, uid, gid } = options;
-  if (typeof file !== 'string' || !Array.isArray(args) || !Array.isArray(envPairs)) {
-    return 'the options lack file, args or envPairs';
-  }
-  if (!Array.isArray(stdio)) return 'the options lack a stdio array';
-  if (cwd !== undefined && cwd !== null && typeof cwd !== 'string') return 'cwd is not a string';
-  if ((uid != null && !isInt32(uid)) || (gid != null && !isInt32(gid))) {
-    return 'uid or gid is not a 32-bit integer';
-  }
-  const timeout = optionalNumber(options['timeout'], 0);
-  const maxBuffer = optionalNumber(options['maxBuffer'], 0);
-  const killSignal = optionalNumber(options['killSignal'], SIGTERM);
-  if (timeout === undefined || maxBuffer === undefined || killSignal === undefined) {
-    return 'timeout, maxBuffer or killSignal is not a number';
-  }
+/**
+ * The addon's arguments for `options`, or why they cannot be run natively: a stream given as a
+ * stdio slot ('wrap'), which Node's own runner refuses.
+ */
+function planOf(options: SyncOptions, mode: LaunchMode): Plan | string {
+  const { stdio } = options;
   const pipes = new Int32Array(stdio.length);
-  const fds = new Int32Array(stdio.length);
+  const fds = new Int32Array(stdio.length).fill(-1);
   const inputs: (Uint8Array | undefined)[] = [];
-  for (let i = 0; i < stdio.length; i++) {
-    const entry = stdio[i] as
-      | { type?: unknown; readable?: unknown; writable?: unknown; input?: unknown; fd?: unknown }
-      | null
-      | undefined;
+  for (const [i, entry] of stdio.entries()) {
     inputs.push(undefined);
-    if (entry === null || typeof entry !== 'object') return `stdio[${String(i)}] is not an object`;
     if (entry.type === 'pipe' || entry.type === 'overlapped') {
-      const readable = Boolean(entry.readable);
-      pipes[i] = (readable ? 1 : 0) | (entry.writable ? 2 : 0);
-      fds[i] = -1;
+      const readable = entry.readable === true;
+      pipes[i] = (readable ? 1 : 0) | (entry.writable === true ? 2 : 0);
       const input = entry.input;
-      if (readable && input !== undefined && input !== null) {
-        if (!ArrayBuffer.isView(input)) return `stdio[${String(i)}].input is not a buffer`;
+      if (readable && input !== undefined) {
         inputs[i] = new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
       }
     } else if (entry.type === 'ignore') {
       pipes[i] = -1;
-      fds[i] = -1;
     } else if (entry.type === 'inherit' || entry.type === 'fd') {
       pipes[i] = -1;
       fds[i] = Number(entry.fd) | 0;
     } else {
-      return `stdio type ${String(entry.type)} is not supported by spawnSync`;
+      return `stdio type ${entry.type} is not supported by spawnSync`;
     }
   }
   return [
-    file,
-    args.map(String),
-    envPairs.map(String),
-    typeof cwd === 'string' ? cwd : undefined,
+    options.file,
+    options.args.map(String),
+    options.envPairs.map(String),
+    options.cwd ?? undefined,
     fds,
-    Boolean(options['detached']),
-    uid == null ? undefined : uid,
-    gid == null ? undefined : gid,
+    options.detached === true,
+    options.uid ?? undefined,
+    options.gid ?? undefined,
     mode.deathSignal,
     mode.tree !== undefined,
     mode.tree?.graceMs ?? 0,
     pipes,
     inputs,
-    Math.trunc(timeout),
-    maxBuffer,
-    killSignal | 0,
+    Math.trunc(options.timeout ?? 0),
+    options.maxBuffer ?? 0,
+    options.killSignal ?? SIGTERM,
     PIPE_BUFFER_SIZE,
     mode.killDescendants,
   ];
@@ -250,7 +244,7 @@ function runTethered(
   const plan =
     state.binding === undefined
       ? state.reason
-      : planOf(options, launchModeOf(resolved, state.binding));
+      : planOf(options as unknown as SyncOptions, launchModeOf(resolved, state.binding));
   if (state.binding === undefined || typeof plan === 'string') {
     // Node's own runner, untethered (it also throws or aborts where Node does for odd options).
     if (requireTether) throw tetherUnavailable(typeof plan === 'string' ? plan : 'unknown');

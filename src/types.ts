@@ -84,171 +84,90 @@ type NullStdioOptions =
   | T<SpawnOptionsWithStdioTuple<StdioNull, StdioNull, StdioNull>>
   | T<SpawnOptions & { stdio: 'ignore' | 'inherit' }>;
 
+/** What a spawn function returns for child type `C`: the child, or a promise of it. */
+interface Returns<C> {
+  sync: C;
+  async: Promise<C>;
+}
+
+/** A command's arguments. */
+type Argv = readonly string[];
+
+/** @types/node's stdio entries that give the child a stream, and those that give it none. */
+type Pipe = StdioPipe;
+type Null = StdioNull;
+
+/** Options with a stdio tuple. */
+type Stdio<I extends Pipe | Null, O extends Pipe | Null, E extends Pipe | Null> = T<
+  SpawnOptionsWithStdioTuple<I, O, E>
+>;
+
+/** The child for a stdio tuple's streams, or a promise of it. */
+type ByStdio<
+  I extends Writable | null,
+  O extends Readable | null,
+  E extends Readable | null,
+  K extends keyof Returns<unknown>,
+> = Returns<ChildProcessByStdio<I, O, E>>[K];
+
+/** The overloads of `spawn` (see {@link SpawnFunction}), each returning `Returns<child>[K]`. */
+interface SpawnOverloads<K extends keyof Returns<unknown>> {
+  (
+    command: string,
+    options?: T<SpawnOptionsWithoutStdio>,
+  ): Returns<ChildProcessWithoutNullStreams>[K];
+  (command: string, options: Stdio<Pipe, Pipe, Pipe>): ByStdio<Writable, Readable, Readable, K>;
+  (command: string, options: Stdio<Pipe, Pipe, Null>): ByStdio<Writable, Readable, null, K>;
+  (command: string, options: Stdio<Pipe, Null, Pipe>): ByStdio<Writable, null, Readable, K>;
+  (command: string, options: Stdio<Null, Pipe, Pipe>): ByStdio<null, Readable, Readable, K>;
+  (command: string, options: Stdio<Pipe, Null, Null>): ByStdio<Writable, null, null, K>;
+  (command: string, options: Stdio<Null, Pipe, Null>): ByStdio<null, Readable, null, K>;
+  (command: string, options: Stdio<Null, Null, Pipe>): ByStdio<null, null, Readable, K>;
+  (command: string, options: NullStdioOptions): ByStdio<null, null, null, K>;
+  (command: string, options: T<SpawnOptions>): Returns<ChildProcess>[K];
+  (
+    command: string,
+    args?: Argv,
+    options?: T<SpawnOptionsWithoutStdio>,
+  ): Returns<ChildProcessWithoutNullStreams>[K];
+  (
+    command: string,
+    args: Argv,
+    options: Stdio<Pipe, Pipe, Pipe>,
+  ): ByStdio<Writable, Readable, Readable, K>;
+  (
+    command: string,
+    args: Argv,
+    options: Stdio<Pipe, Pipe, Null>,
+  ): ByStdio<Writable, Readable, null, K>;
+  (
+    command: string,
+    args: Argv,
+    options: Stdio<Pipe, Null, Pipe>,
+  ): ByStdio<Writable, null, Readable, K>;
+  (
+    command: string,
+    args: Argv,
+    options: Stdio<Null, Pipe, Pipe>,
+  ): ByStdio<null, Readable, Readable, K>;
+  (command: string, args: Argv, options: Stdio<Pipe, Null, Null>): ByStdio<Writable, null, null, K>;
+  (command: string, args: Argv, options: Stdio<Null, Pipe, Null>): ByStdio<null, Readable, null, K>;
+  (command: string, args: Argv, options: Stdio<Null, Null, Pipe>): ByStdio<null, null, Readable, K>;
+  (command: string, args: Argv, options: NullStdioOptions): ByStdio<null, null, null, K>;
+  (command: string, args: Argv, options: T<SpawnOptions>): Returns<ChildProcess>[K];
+}
+
 /**
  * `spawn` with the overloads of `node:child_process`'s, plus {@link TetherOptions}, plus one
  * refinement: `stdio: 'ignore' | 'inherit'` given as a string types the three streams as `null`
  * (@types/node 20 says `Readable | null` there).
  */
-export interface SpawnFunction {
-  (command: string, options?: T<SpawnOptionsWithoutStdio>): ChildProcessWithoutNullStreams;
-  (
-    command: string,
-    options: T<SpawnOptionsWithStdioTuple<StdioPipe, StdioPipe, StdioPipe>>,
-  ): ChildProcessByStdio<Writable, Readable, Readable>;
-  (
-    command: string,
-    options: T<SpawnOptionsWithStdioTuple<StdioPipe, StdioPipe, StdioNull>>,
-  ): ChildProcessByStdio<Writable, Readable, null>;
-  (
-    command: string,
-    options: T<SpawnOptionsWithStdioTuple<StdioPipe, StdioNull, StdioPipe>>,
-  ): ChildProcessByStdio<Writable, null, Readable>;
-  (
-    command: string,
-    options: T<SpawnOptionsWithStdioTuple<StdioNull, StdioPipe, StdioPipe>>,
-  ): ChildProcessByStdio<null, Readable, Readable>;
-  (
-    command: string,
-    options: T<SpawnOptionsWithStdioTuple<StdioPipe, StdioNull, StdioNull>>,
-  ): ChildProcessByStdio<Writable, null, null>;
-  (
-    command: string,
-    options: T<SpawnOptionsWithStdioTuple<StdioNull, StdioPipe, StdioNull>>,
-  ): ChildProcessByStdio<null, Readable, null>;
-  (
-    command: string,
-    options: T<SpawnOptionsWithStdioTuple<StdioNull, StdioNull, StdioPipe>>,
-  ): ChildProcessByStdio<null, null, Readable>;
-  (command: string, options: NullStdioOptions): ChildProcessByStdio<null, null, null>;
-  (command: string, options: T<SpawnOptions>): ChildProcess;
-  (
-    command: string,
-    args?: readonly string[],
-    options?: T<SpawnOptionsWithoutStdio>,
-  ): ChildProcessWithoutNullStreams;
-  (
-    command: string,
-    args: readonly string[],
-    options: T<SpawnOptionsWithStdioTuple<StdioPipe, StdioPipe, StdioPipe>>,
-  ): ChildProcessByStdio<Writable, Readable, Readable>;
-  (
-    command: string,
-    args: readonly string[],
-    options: T<SpawnOptionsWithStdioTuple<StdioPipe, StdioPipe, StdioNull>>,
-  ): ChildProcessByStdio<Writable, Readable, null>;
-  (
-    command: string,
-    args: readonly string[],
-    options: T<SpawnOptionsWithStdioTuple<StdioPipe, StdioNull, StdioPipe>>,
-  ): ChildProcessByStdio<Writable, null, Readable>;
-  (
-    command: string,
-    args: readonly string[],
-    options: T<SpawnOptionsWithStdioTuple<StdioNull, StdioPipe, StdioPipe>>,
-  ): ChildProcessByStdio<null, Readable, Readable>;
-  (
-    command: string,
-    args: readonly string[],
-    options: T<SpawnOptionsWithStdioTuple<StdioPipe, StdioNull, StdioNull>>,
-  ): ChildProcessByStdio<Writable, null, null>;
-  (
-    command: string,
-    args: readonly string[],
-    options: T<SpawnOptionsWithStdioTuple<StdioNull, StdioPipe, StdioNull>>,
-  ): ChildProcessByStdio<null, Readable, null>;
-  (
-    command: string,
-    args: readonly string[],
-    options: T<SpawnOptionsWithStdioTuple<StdioNull, StdioNull, StdioPipe>>,
-  ): ChildProcessByStdio<null, null, Readable>;
-  (
-    command: string,
-    args: readonly string[],
-    options: NullStdioOptions,
-  ): ChildProcessByStdio<null, null, null>;
-  (command: string, args: readonly string[], options: T<SpawnOptions>): ChildProcess;
-}
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- an interface, named in hovers
+export interface SpawnFunction extends SpawnOverloads<'sync'> {}
 
 /** {@link SpawnFunction}'s overloads, resolving with the child once it runs. */
-export interface SpawnAsyncFunction {
-  (command: string, options?: T<SpawnOptionsWithoutStdio>): Promise<ChildProcessWithoutNullStreams>;
-  (
-    command: string,
-    options: T<SpawnOptionsWithStdioTuple<StdioPipe, StdioPipe, StdioPipe>>,
-  ): Promise<ChildProcessByStdio<Writable, Readable, Readable>>;
-  (
-    command: string,
-    options: T<SpawnOptionsWithStdioTuple<StdioPipe, StdioPipe, StdioNull>>,
-  ): Promise<ChildProcessByStdio<Writable, Readable, null>>;
-  (
-    command: string,
-    options: T<SpawnOptionsWithStdioTuple<StdioPipe, StdioNull, StdioPipe>>,
-  ): Promise<ChildProcessByStdio<Writable, null, Readable>>;
-  (
-    command: string,
-    options: T<SpawnOptionsWithStdioTuple<StdioNull, StdioPipe, StdioPipe>>,
-  ): Promise<ChildProcessByStdio<null, Readable, Readable>>;
-  (
-    command: string,
-    options: T<SpawnOptionsWithStdioTuple<StdioPipe, StdioNull, StdioNull>>,
-  ): Promise<ChildProcessByStdio<Writable, null, null>>;
-  (
-    command: string,
-    options: T<SpawnOptionsWithStdioTuple<StdioNull, StdioPipe, StdioNull>>,
-  ): Promise<ChildProcessByStdio<null, Readable, null>>;
-  (
-    command: string,
-    options: T<SpawnOptionsWithStdioTuple<StdioNull, StdioNull, StdioPipe>>,
-  ): Promise<ChildProcessByStdio<null, null, Readable>>;
-  (command: string, options: NullStdioOptions): Promise<ChildProcessByStdio<null, null, null>>;
-  (command: string, options: T<SpawnOptions>): Promise<ChildProcess>;
-  (
-    command: string,
-    args?: readonly string[],
-    options?: T<SpawnOptionsWithoutStdio>,
-  ): Promise<ChildProcessWithoutNullStreams>;
-  (
-    command: string,
-    args: readonly string[],
-    options: T<SpawnOptionsWithStdioTuple<StdioPipe, StdioPipe, StdioPipe>>,
-  ): Promise<ChildProcessByStdio<Writable, Readable, Readable>>;
-  (
-    command: string,
-    args: readonly string[],
-    options: T<SpawnOptionsWithStdioTuple<StdioPipe, StdioPipe, StdioNull>>,
-  ): Promise<ChildProcessByStdio<Writable, Readable, null>>;
-  (
-    command: string,
-    args: readonly string[],
-    options: T<SpawnOptionsWithStdioTuple<StdioPipe, StdioNull, StdioPipe>>,
-  ): Promise<ChildProcessByStdio<Writable, null, Readable>>;
-  (
-    command: string,
-    args: readonly string[],
-    options: T<SpawnOptionsWithStdioTuple<StdioNull, StdioPipe, StdioPipe>>,
-  ): Promise<ChildProcessByStdio<null, Readable, Readable>>;
-  (
-    command: string,
-    args: readonly string[],
-    options: T<SpawnOptionsWithStdioTuple<StdioPipe, StdioNull, StdioNull>>,
-  ): Promise<ChildProcessByStdio<Writable, null, null>>;
-  (
-    command: string,
-    args: readonly string[],
-    options: T<SpawnOptionsWithStdioTuple<StdioNull, StdioPipe, StdioNull>>,
-  ): Promise<ChildProcessByStdio<null, Readable, null>>;
-  (
-    command: string,
-    args: readonly string[],
-    options: T<SpawnOptionsWithStdioTuple<StdioNull, StdioNull, StdioPipe>>,
-  ): Promise<ChildProcessByStdio<null, null, Readable>>;
-  (
-    command: string,
-    args: readonly string[],
-    options: NullStdioOptions,
-  ): Promise<ChildProcessByStdio<null, null, null>>;
-  (command: string, args: readonly string[], options: T<SpawnOptions>): Promise<ChildProcess>;
-}
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- an interface, named in hovers
+export interface SpawnAsyncFunction extends SpawnOverloads<'async'> {}
 
 /** The Buffer type @types/node gives exec/execFile output (NonSharedBuffer where it exists). */
 type OutputBuffer = ReturnType<typeof Buffer.alloc>;

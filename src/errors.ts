@@ -1,0 +1,25 @@
+// Errors shaped like Node's own internal errors (lib/internal/errors.js): the class's name, an
+// enumerable `code`, and the stack header `Name [CODE]: message`.
+
+type ErrorClass = new (message: string) => Error;
+
+/**
+ * An error as Node builds one for `code`: a `Base` with `message`, `code` its only enumerable own
+ * key, its stack's first frame the function that called this one.
+ */
+export function nodeError(
+  Base: ErrorClass,
+  code: string,
+  message: string,
+): Error & { code: string } {
+  const error = new Base(message) as Error & { code: string };
+  error.code = code;
+  Error.captureStackTrace(error, nodeError);
+  if (typeof error.stack === 'string') {
+    error.stack = error.stack.replace(
+      `${error.name}: ${message}`,
+      `${error.name} [${code}]: ${message}`,
+    );
+  }
+  return error;
+}

@@ -1,0 +1,161 @@
+// From the arguments Node passes to its Process handle's spawn() to the addon's flat launch
+// request: one socketpair per 'pipe' slot, fds for the others, strings as Node's C++ reads them;
+// and, after the launch, the parent ends handed to Node's Pipe handles or closed.
+import { constants as osConstants } from 'node:os';
+import type { NativeBinding } from './binding.js';
+
+const UV_EINVAL = -osConstants.errno.EINVAL;
+
+/**
+ * Failures after which libuv still opens the parent ends of 'pipe' slots (the child existed or
+ * fork itself failed), so Node's sockets see EOF. Node throws for every other errno and, on
+ * EMFILE/ENFILE, never wraps the pipes: those ends are closed here instead.
+ */
+const OPENS_PIPES_ON_FAILURE = new Set([
+  -osConstants.errno.ENOENT,
+  -osConstants.errno.EACCES,
+  -osConstants.errno.EAGAIN,
+]);
+
+/** libuv >= 1.51 gives both directions of a 'pipe' socketpair a 64 KiB buffer. */
+export const PIPE_BUFFER_SIZE = libuvAtLeast(1, 51) ? 64 * 1024 : 0;
+
+function libuvAtLeast(major: number, minor: number): boolean {
+  const [ma = 0, mi = 0] = process.versions.uv.split('.').map(Number);
+  return ma > major || (ma === major && mi >= minor);
+}
+
+/** One stdio entry as Node's getValidStdio() hands it to the handle. */
+interface StdioEntry {
+  type: string;
+  fd?: number;
+  handle?: { open?(fd: number): number; fd?: number; close?(): void };
+}
+
+/** The options Node passes to `handle.spawn`, as one object (Node 20/22) or positionally. */
+export interface HandleSpawnOptions {
+  file: string;
+  args?: unknown[];
+  cwd?: unknown;
+  envPairs?: unknown[];
+  stdio?: StdioEntry[];
+  detached?: boolean;
+  uid?: unknown;
+  gid?: unknown;
+}
+
+const DETACHED_FLAG = 1; // processConstants.kProcessFlagDetached on Node >= 24
+
+/** Node's `handle.spawn(options)` / `handle.spawn(file, args, cwd, env, stdio, flags, uid, gid)`. */
+export function readSpawnArguments(args: unknown[]): HandleSpawnOptions {
+  if (args.length === 1 && typeof args[0] === 'object' && args[0] !== null) {
+    return args[0] as HandleSpawnOptions;
+  }
+  const [file, argv, cwd, envPairs, stdio, flags, uid, gid] = args;
+  return {
+    file: file as string,
+    args: argv as unknown[],
+    cwd,
+    envPairs: envPairs as unknown[],
+    stdio: stdio as StdioEntry[],
+    detached: ((flags as number) & DETACHED_FLAG) !== 0,
+    uid,
+    gid,
+  };
+}
+
+function isInt32(value: unknown): value is number {
+  return typeof value === 'number' && (value | 0) === value;
+}
+
+/** Strings as Node's C++ would read them (ToString, which throws for symbols). */
+function toStrings(values: unknown[] | undefined): string[] {
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-template-expression -- ToString
+  return values === undefined ? [] : values.map((value) => `${value as string}`);
+}
+
+/** A prepared launch: the flat request plus the parent ends to open once the child runs. */
+export interface PreparedLaunch {
+  file: string;
+  args: string[];
+  envPairs: string[];
+  cwd: string | undefined;
+  fds: Int32Array;
+  closeAfter: Int32Array;
+  detached: boolean;
+  uid: number | undefined;
+  gid: number | undefined;
+  parentEnds: { pipe: NonNullable<StdioEntry['handle']>; fd: number }[];
+}
+
+/** Whether a stdio slot is one the handle makes a socketpair for. */
+export function isPipe(entry: StdioEntry): boolean {
+  return entry.type === 'pipe' || entry.type === 'overlapped';
+}
+
+/** The launch for `options`, with a socketpair per pipe slot, or -errno (nothing left open). */
+export function prepareLaunch(
+  binding: NativeBinding,
+  options: HandleSpawnOptions,
+): PreparedLaunch | number {
+  const stdio = options.stdio ?? [];
+  const fds = new Int32Array(Math.max(stdio.length, 3)).fill(-1);
+  const childEnds: number[] = [];
+  const parentEnds: PreparedLaunch['parentEnds'] = [];
+  const fail = (errno: number): number => {
+    for (const fd of childEnds) binding.closeFd(fd);
+    for (const end of parentEnds) binding.closeFd(end.fd);
+    return errno;
+  };
+  for (const [i, entry] of stdio.entries()) {
+    if (isPipe(entry)) {
+      const pair = binding.socketpair(PIPE_BUFFER_SIZE);
+      if (typeof pair === 'number') return fail(pair);
+      if (entry.handle === undefined) {
+        pair.forEach((fd) => binding.closeFd(fd));
+        return fail(UV_EINVAL);
+      }
+      parentEnds.push({ pipe: entry.handle, fd: pair[0] });
+      childEnds.push(pair[1]);
+      fds[i] = pair[1];
+    } else if (entry.type === 'wrap') {
+      const fd = entry.handle?.fd;
+      // libuv: a stream without an fd cannot be inherited
+      if (typeof fd !== 'number' || fd < 0) return fail(UV_EINVAL);
+      fds[i] = fd;
+    } else if (entry.type === 'inherit' || entry.type === 'fd') {
+      fds[i] = entry.fd ?? i;
+    } // 'ignore': -1
+  }
+  return {
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-template-expression -- ToString
+    file: `${options.file}`,
+    args: toStrings(options.args),
+    envPairs: toStrings(options.envPairs),
+    cwd: typeof options.cwd === 'string' ? options.cwd : undefined,
+    fds,
+    closeAfter: Int32Array.from(childEnds),
+    detached: options.detached === true,
+    uid: isInt32(options.uid) ? options.uid : undefined,
+    gid: isInt32(options.gid) ? options.gid : undefined,
+    parentEnds,
+  };
+}
+
+/** Hands the parent ends to Node's Pipe handles, in one native call. */
+export function openParentEnds(binding: NativeBinding, launch: PreparedLaunch): void {
+  if (launch.parentEnds.length === 0) return;
+  binding.openPipes(
+    launch.parentEnds.map((end) => end.pipe),
+    Int32Array.from(launch.parentEnds, (end) => end.fd),
+  );
+}
+
+/** After a failed launch: the parent ends opened where libuv opens them, else closed. */
+export function launchFailed(binding: NativeBinding, launch: PreparedLaunch, error: number): void {
+  if (OPENS_PIPES_ON_FAILURE.has(error)) {
+    openParentEnds(binding, launch);
+  } else {
+    for (const { fd } of launch.parentEnds) binding.closeFd(fd);
+  }
+}

@@ -1,0 +1,143 @@
+// The Registry: per environment (and addon instance), the addon's event delivery, the live
+// children by id, and the count of referenced children that keeps the event loop alive.
+import { constants as osConstants } from 'node:os';
+import { EVENT_EXIT, EVENT_SPAWNED, type NativeBinding } from './binding.js';
+
+/** How long one loop turn may spend delivering queued exits before yielding to the loop. */
+const EXIT_DELIVERY_BUDGET_MS = 4;
+
+/** What the registry tells a live child's handle. */
+interface ChildHandle {
+  /** The spawner thread has reaped the child. */
+  reaped(): void;
+  /** The exit is delivered (check phase after the reap). */
+  exited(exitCode: number, termSignal: number): void;
+}
+
+/** The outcome of a launch queued under a token: 0 or -errno, and the child's pid and id. */
+type LaunchSettled = (result: number, pid: number, childId: number) => void;
+
+/** Per-environment bookkeeping shared by every handle of this module instance. */
+export class Registry {
+  readonly #live = new Map<number, ChildHandle>();
+  readonly #queued = new Map<number, LaunchSettled>();
+  #keepAlive = 0;
+  #nextToken = 1;
+  #initialized = false;
+
+  constructor(readonly binding: NativeBinding) {}
+
+  /** -errno of the last failed `init` (0 once it succeeded): no child can be reported then. */
+  initError = 0;
+
+  /** Sets up this environment's event delivery; after a failure, tries again on the next call. */
+  ensureInit(): void {
+    if (this.#initialized) return;
+    this.initError = this.binding.init((kind, id, a, b, c) => {
+      this.#onEvent(kind, id, a, b, c);
+    });
+    this.#initialized = this.initError === 0;
+  }
+
+  /** Why this environment cannot launch tethered children, or undefined when it can. */
+  initProblem(): string | undefined {
+    if (this.initError === 0) return undefined;
+    const name = Object.entries(osConstants.errno).find(([, v]) => v === -this.initError)?.[0];
+    return `the addon could not set up event delivery for this environment (init: ${name ?? String(this.initError)})`;
+  }
+
+  retain(): void {
+    if (this.#keepAlive++ === 0) this.binding.setKeepAlive(true);
+  }
+
+  release(): void {
+    if (--this.#keepAlive === 0) this.binding.setKeepAlive(false);
+  }
+
+  /** Child `childId` runs: its exit goes to `handle`. */
+  add(childId: number, handle: ChildHandle): void {
+    this.#live.set(childId, handle);
+  }
+
+  /** A token for a launch queued without waiting (never 0, which means "wait"). */
+  nextToken(): number {
+    const token = this.#nextToken;
+    this.#nextToken = token >= 0x7fffffff ? 1 : token + 1;
+    return token;
+  }
+
+  /** `settled` gets the outcome of the launch queued under `token`; the loop stays alive till then. */
+  awaitLaunch(token: number, settled: LaunchSettled): void {
+    this.retain();
+    this.#queued.set(token, settled);
+  }
+
+  /**
+   * Exits wait for the check phase of the loop turn that received them: libuv runs child-exit
+   * callbacks after every other I/O callback of the same poll ("signal watchers last"), so
+   * output a child wrote before exiting reaches 'data' listeners before 'exit', as in Node.
+   */
+  #exits: { handle: ChildHandle; exitCode: number; termSignal: number }[] = [];
+  #flushScheduled = false;
+
+  #flushExits = (): void => {
+    this.#flushScheduled = false;
+    const exits = this.#exits;
+    this.#exits = [];
+    const deadline = performance.now() + EXIT_DELIVERY_BUDGET_MS;
+    for (let i = 0; i < exits.length; i++) {
+      const exit = exits[i];
+      if (exit === undefined) continue;
+      try {
+        exit.handle.exited(exit.exitCode, exit.termSignal);
+      } catch (error) {
+        // A listener threw: deliver the rest next turn, then let the error propagate as in Node.
+        this.#exits = exits.slice(i + 1).concat(this.#exits);
+        this.#scheduleFlush();
+        throw error;
+      }
+      if (performance.now() >= deadline && i + 1 < exits.length) {
+        // A burst of exits (each may run user code that spawns again) must not stall the loop.
+        this.#exits = exits.slice(i + 1).concat(this.#exits);
+        this.#scheduleFlush();
+        return;
+      }
+    }
+  };
+
+  #scheduleFlush(): void {
+    if (this.#flushScheduled || this.#exits.length === 0) return;
+    this.#flushScheduled = true;
+    setImmediate(this.#flushExits);
+  }
+
+  #onEvent(kind: number, id: number, a: number, b: number, c: number): void {
+    if (kind === EVENT_EXIT) {
+      const handle = this.#live.get(id);
+      if (handle === undefined) return;
+      this.#live.delete(id);
+      handle.reaped();
+      this.#exits.push({ handle, exitCode: a, termSignal: b });
+      this.#scheduleFlush();
+    } else if (kind === EVENT_SPAWNED) {
+      const settled = this.#queued.get(id);
+      if (settled === undefined) return;
+      this.#queued.delete(id);
+      this.release();
+      settled(a, b, c);
+    }
+  }
+}
+
+const registries = new WeakMap<NativeBinding, Registry>();
+
+/** The registry of this environment for `binding`. */
+export function registryFor(binding: NativeBinding): Registry {
+  let registry = registries.get(binding);
+  if (registry === undefined) {
+    registry = new Registry(binding);
+    registries.set(binding, registry);
+  }
+  registry.ensureInit();
+  return registry;
+}

@@ -1,0 +1,199 @@
+// spawnAsync: Node's spawn run twice over one handle. The capture pass goes through all of Node's
+// validation and normalisation, queues the launch on the spawner thread without waiting and makes
+// Node throw; once the launch is settled, the replay pass builds the ChildProcess around it.
+import * as childProcess from 'node:child_process';
+import { constants as osConstants } from 'node:os';
+import { TetheredHandle } from './handle.js';
+import {
+  isPipe,
+  launchFailed,
+  openParentEnds,
+  prepareLaunch,
+  type HandleSpawnOptions,
+  type PreparedLaunch,
+} from './launch-request.js';
+import { requestOfArguments, type LaunchMode } from './options.js';
+import type { Registry } from './registry.js';
+import { withTether } from './seam.js';
+import type { SpawnAsyncFunction } from './types.js';
+
+const UV_EINVAL = -osConstants.errno.EINVAL;
+
+/** What a capture pass returns: an errno Node throws for, which spawnAsync recognises. */
+const CAPTURED = -osConstants.errno.ECANCELED;
+
+/**
+ * spawnAsync's handle: its first `spawn()` captures, its second replays, any later one is a
+ * plain TetheredHandle spawn.
+ */
+class AsyncHandle extends TetheredHandle {
+  /** Set by the capture pass: the launch and, once known, its outcome (0 or -errno). */
+  #captured: { launch: PreparedLaunch; result: number } | undefined;
+  #replayed = false;
+
+  /** `settled` runs once the launch's outcome is known: then replay Node's spawn on this handle. */
+  constructor(
+    registry: Registry,
+    mode: LaunchMode,
+    private readonly settled: (handle: AsyncHandle) => void,
+  ) {
+    super(registry, mode);
+  }
+
+  /** The handle of the replay pass: open and ref'd again (Node closed it when capture threw). */
+  replaying(): this {
+    this.reopen();
+    return this;
+  }
+
+  protected override launch(options: HandleSpawnOptions): number {
+    if (this.#captured === undefined) return this.#capture(options);
+    if (this.#replayed) return super.launch(options);
+    this.#replayed = true;
+    return this.#replay(options, this.#captured);
+  }
+
+  /**
+   * Queues the launch without waiting, closes the Pipe handles Node made for this pass (the
+   * replay brings fresh ones) and returns {@link CAPTURED} so that Node throws and creates no
+   * child.
+   */
+  #capture(options: HandleSpawnOptions): number {
+    const launch = prepareLaunch(this.registry.binding, options);
+    if (typeof launch === 'number') return launch;
+    const captured = { launch, result: 0 };
+    this.#captured = captured;
+    for (const entry of options.stdio ?? []) {
+      if (isPipe(entry)) entry.handle?.close?.();
+    }
+    const token = this.registry.nextToken();
+    const queued = this.submit(launch, token);
+    if (queued !== 0) {
+      // Not queued (e.g. the spawner thread could not start): the replay reports this errno,
+      // and opens or closes the parent ends as Node expects for it.
+      captured.result = typeof queued === 'number' ? queued : UV_EINVAL;
+      queueMicrotask(() => {
+        this.settled(this);
+      });
+      return CAPTURED;
+    }
+    this.registry.awaitLaunch(token, (result, pid, childId) => {
+      captured.result = result;
+      if (result === 0) this.running(pid, childId);
+      this.settled(this);
+    });
+    return CAPTURED;
+  }
+
+  /** Reports the known outcome and hands this pass's Pipe handles the parent ends made earlier. */
+  #replay(
+    options: HandleSpawnOptions,
+    { launch, result }: { launch: PreparedLaunch; result: number },
+  ): number {
+    // Same options, same slots.
+    let k = 0;
+    for (const entry of options.stdio ?? []) {
+      if (isPipe(entry) && entry.handle !== undefined) {
+        const end = launch.parentEnds[k++];
+        if (end !== undefined) end.pipe = entry.handle;
+      }
+    }
+    if (result === 0) {
+      openParentEnds(this.registry.binding, launch);
+    } else {
+      launchFailed(this.registry.binding, launch, result);
+    }
+    return result;
+  }
+}
+
+/**
+ * Resolves once `child` emitted 'spawn'; rejects with its 'error' if that comes first, or in the
+ * same tick: with a signal that was aborted before the child ran, Node emits 'spawn' and then the
+ * AbortError from the next tick, and that error is the outcome of the call.
+ */
+function settleOnSpawn(
+  child: childProcess.ChildProcess,
+  resolve: (child: childProcess.ChildProcess) => void,
+  reject: (error: unknown) => void,
+): void {
+  let settled = false;
+  const onSpawn = (): void => {
+    // Node queued its abort listener (if any) after the 'spawn' tick: this one runs after it.
+    process.nextTick(() => {
+      if (settled) return;
+      settled = true;
+      child.off('error', onError);
+      resolve(child);
+    });
+  };
+  const onError = (error: unknown): void => {
+    child.off('spawn', onSpawn);
+    if (settled) return;
+    settled = true;
+    reject(error);
+  };
+  child.once('spawn', onSpawn);
+  child.once('error', onError);
+}
+
+/**
+ * The replay pass only rebuilds Node's ChildProcess around a launch that already happened, so
+ * the environment it would copy again (the costliest part of Node's option normalisation) is
+ * never used: give it an empty one.
+ */
+function withoutEnvironment(args: readonly unknown[]): unknown[] {
+  const replayArgs = [...args];
+  for (let i = 1; i < replayArgs.length; i++) {
+    const arg = replayArgs[i];
+    if (typeof arg === 'object' && arg !== null && !Array.isArray(arg)) {
+      replayArgs[i] = { ...arg, env: {} };
+      return replayArgs;
+    }
+  }
+  if (replayArgs.length < 2) replayArgs.length = 2;
+  replayArgs[2] = { env: {} };
+  return replayArgs;
+}
+
+function isCapturePass(error: unknown): boolean {
+  const e = error as { errno?: unknown; syscall?: unknown } | null;
+  return e !== null && typeof e === 'object' && e.errno === CAPTURED && e.syscall === 'spawn';
+}
+
+/**
+ * Like {@link spawn}, but the clone and exec happen on the spawner thread while the event loop
+ * keeps running. Resolves with the running child once `'spawn'` has been emitted (attach
+ * listeners for `'spawn'` before awaiting is therefore pointless); rejects with exactly the
+ * error `spawn` would throw or emit (validation errors included). A `signal` already aborted when
+ * the child starts (before the call, or while the launch was queued) rejects with the AbortError
+ * spawn emits; the child has then been sent `killSignal` and is reaped. Not in
+ * `node:child_process`.
+ */
+export const spawnAsync = function spawnAsync(
+  ...args: unknown[]
+): Promise<childProcess.ChildProcess> {
+  return new Promise((resolve, reject) => {
+    const request = requestOfArguments(args);
+    const nodeSpawn = childProcess.spawn as (...a: unknown[]) => childProcess.ChildProcess;
+    const replay = (handle: AsyncHandle): void => {
+      try {
+        const replayArgs = withoutEnvironment(args);
+        const makeHandle = (): AsyncHandle => handle.replaying();
+        const child = withTether({ ...request, makeHandle }, () => nodeSpawn(...replayArgs));
+        settleOnSpawn(child, resolve, reject);
+      } catch (error) {
+        reject(error);
+      }
+    };
+    try {
+      const makeHandle = (registry: Registry, mode: LaunchMode): AsyncHandle =>
+        new AsyncHandle(registry, mode, replay);
+      // Without the addon (fallback) Node spawns synchronously and returns the child.
+      const child = withTether({ ...request, makeHandle }, () => nodeSpawn(...args));
+      settleOnSpawn(child, resolve, reject);
+    } catch (error) {
+      if (!isCapturePass(error)) reject(error);
+    }
+  });
+} as SpawnAsyncFunction;
