@@ -87,7 +87,6 @@ struct Walk {
   int found = 0;           // out: processes found that `seen` did not hold
   bool truncated = false;  // out: the buffer was full: more are left for another walk
   int signalled = 0;       // out: how many processes were signalled
-  int refused = 0;         // out: how many signals were refused (EPERM: another user's process)
 };
 
 // Runs on any thread, in any process. Writes the decimal `value` at `out`; returns the end.
@@ -331,7 +330,6 @@ inline void SignalFound(Walk* walk, Found* found, int count) {
                  ? RawSyscall(SYS_pidfd_send_signal, found[i].pidfd, walk->sig, 0, 0)
                  : (found[i].own ? RawSyscall(SYS_kill, found[i].pid, walk->sig) : -ESRCH);
     if (r == 0) ++walk->signalled;
-    if (r == -EPERM) ++walk->refused;
     if (walk->seen != nullptr && (r == 0 || r == -EPERM)) {
       walk->seen->Add(found[i].pid, found[i].start);
     }
