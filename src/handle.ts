@@ -85,6 +85,15 @@ function toStrings(values: unknown[] | undefined): string[] {
   return values === undefined ? [] : values.map((value) => `${value as string}`);
 }
 
+/**
+ * The environment a child inherits when `envPairs` is not an array, as Node's process handle
+ * leaves it to libuv (which passes `environ`). In a Worker this is the Worker's `process.env`,
+ * where Node's handle passes the process's own environment.
+ */
+function inheritedEnvironment(): string[] {
+  return Object.entries(process.env).map(([name, value]) => `${name}=${value ?? ''}`);
+}
+
 /** Per-environment bookkeeping shared by every handle of this module instance. */
 class Registry {
   readonly live = new Map<number, TetheredHandle>();
@@ -438,7 +447,9 @@ export class TetheredHandle {
       // eslint-disable-next-line @typescript-eslint/no-unnecessary-template-expression -- ToString
       file: `${options.file}`,
       args: toStrings(options.args),
-      envPairs: toStrings(options.envPairs),
+      envPairs: Array.isArray(options.envPairs)
+        ? toStrings(options.envPairs)
+        : inheritedEnvironment(),
       cwd: typeof options.cwd === 'string' ? options.cwd : undefined,
       fds,
       closeAfter: Int32Array.from(childEnds),
