@@ -12,7 +12,7 @@ const { spawnSync } = require('node:child_process');
 const { accessSync, constants } = require('node:fs');
 const path = require('node:path');
 
-const ROOT = path.join(__dirname, '..');
+const ROOT = path.dirname(require.resolve('../package.json'));
 const ADVICE =
   'children will start untethered (TETHERED_NO_ADDON). To get the tether, install python3, make ' +
   'and a C++ compiler (e.g. build-essential, or build-base on Alpine), then run `npm rebuild tethered`';

@@ -110,7 +110,9 @@ describe('buildStale', () => {
     file('native/addon.cc', 300);
     file('build/Release/tethered.node', 200);
     const lines: string[] = [];
-    expect(() => buildStale(root, (line) => lines.push(line))).toThrow(
+    expect(() => {
+      buildStale(root, (line) => lines.push(line));
+    }).toThrow(
       /native\/addon\.cc is newer than the addon\) and could not be built; install a C\+\+ toolchain/,
     );
     expect(lines).toEqual(['[build] native/addon.cc is newer than the addon: node-gyp rebuild']);
@@ -121,6 +123,8 @@ describe('buildStale', () => {
     file('src/index.ts', 300, "export const count: number = 'one';\n");
     file('lib/index.js', 200);
     file('build/Release/tethered.node', 200);
-    expect(() => buildStale(root, () => undefined)).toThrow(/tsconfig\.build\.json.*failed.*TS2322/s);
+    expect(() => {
+      buildStale(root, () => undefined);
+    }).toThrow(/tsconfig\.build\.json.*failed.*TS2322/s);
   });
 });
