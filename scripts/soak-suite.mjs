@@ -11,7 +11,8 @@
 // stopped by pid (also on SIGINT/SIGTERM). Each run's JSON report is kept under
 // .cache/soak/<major>-run-<i>.json and the summary in .cache/soak/summary-<major>.json.
 // Exits 1 if any test (or any test file) failed in any run.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -83,16 +84,18 @@ function firstLine(message) {
   return message.split('\n').find((line) => line.trim() !== '') ?? '';
 }
 
-function main() {
+async function main() {
   const options = parseArguments(process.argv.slice(2));
   if (process.platform !== 'linux') throw new Error('tethered targets Linux; the soak runs there');
   const node = nodeFor(options.major, false);
   const version = versionOf(node);
   mkdirSync(REPORTS, { recursive: true });
   const stopLoad = startLoad(options.load);
+  let vitest;
   for (const signal of ['SIGINT', 'SIGTERM']) {
     process.on(signal, () => {
       stopLoad();
+      if (vitest?.exitCode === null) vitest.kill('SIGTERM');
       process.exit(130);
     });
   }
@@ -104,7 +107,7 @@ function main() {
       rmSync(reportFile, { force: true });
       console.log(`\n[soak] run ${run}/${options.runs} on Node ${version}`);
       const started = Date.now();
-      const vitest = spawnSync(
+      vitest = spawn(
         node,
         [
           join(ROOT, 'node_modules', 'vitest', 'vitest.mjs'),
@@ -116,13 +119,12 @@ function main() {
         ],
         { cwd: ROOT, stdio: 'inherit' },
       );
+      const [status, signal] = await once(vitest, 'exit');
       const seconds = (Date.now() - started) / 1000;
       const result = failuresIn(reportFile) ?? {
         passed: 0,
         total: 0,
-        failures: [
-          { name: '(no report)', message: `vitest exited ${vitest.status ?? vitest.signal}` },
-        ],
+        failures: [{ name: '(no report)', message: `vitest exited ${status ?? signal}` }],
       };
       for (const failure of result.failures) {
         const seen = everFailed.get(failure.name) ?? {
@@ -177,4 +179,4 @@ function main() {
   process.exit(everFailed.size === 0 ? 0 : 1);
 }
 
-main();
+await main();
