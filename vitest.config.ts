@@ -7,11 +7,11 @@ export default defineConfig({
     // Most tests wait on real processes rather than burn CPU.
     maxWorkers: 3,
     testTimeout: 60_000,
-    // CI retries a failed test once, so that one rare timing flake on a shared 2-core VM does not
-    // hide the whole run; a test that fails twice fails CI. Local runs never retry.
-    retry: process.env['CI'] === 'true' ? 1 : 0,
+    // No retries: a test that fails once is a bug in the test or in the library.
+    retry: 0,
     hookTimeout: 30_000,
     teardownTimeout: 30_000,
+    // Builds a stale lib/ or addon first (scripts/build-stale.mjs).
     globalSetup: ['test/global-setup.ts'],
   },
 });

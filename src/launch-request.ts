@@ -74,6 +74,15 @@ function toStrings(values: unknown[] | undefined): string[] {
   return values === undefined ? [] : values.map((value) => `${value as string}`);
 }
 
+/**
+ * The environment a child inherits when `envPairs` is not an array, as Node's process handle
+ * leaves it to libuv (which passes `environ`). In a Worker this is the Worker's `process.env`,
+ * where Node's handle passes the process's own environment.
+ */
+function inheritedEnvironment(): string[] {
+  return Object.entries(process.env).map(([name, value]) => `${name}=${value ?? ''}`);
+}
+
 /** A prepared launch: the flat request plus the parent ends to open once the child runs. */
 export interface PreparedLaunch {
   file: string;
@@ -131,7 +140,9 @@ export function prepareLaunch(
     // eslint-disable-next-line @typescript-eslint/no-unnecessary-template-expression -- ToString
     file: `${options.file}`,
     args: toStrings(options.args),
-    envPairs: toStrings(options.envPairs),
+    envPairs: Array.isArray(options.envPairs)
+      ? toStrings(options.envPairs)
+      : inheritedEnvironment(),
     cwd: typeof options.cwd === 'string' ? options.cwd : undefined,
     fds,
     closeAfter: Int32Array.from(childEnds),

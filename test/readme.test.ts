@@ -1,9 +1,10 @@
 // README truth: every ```js block of README.md runs as written, as an ES module in a scratch
 // project whose `tethered` is this package (lib/ and the built addon), and exits 0 without
 // printing to stderr. The capabilities() sample's comments are checked against what it prints as
-// root and as an unprivileged user (uid 65534).
+// root and as an unprivileged user (uid 65534). Every `npm run` script and every repository file
+// that README.md and CONTRIBUTING.md name exists.
 import { execFile, execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,6 +13,15 @@ import { isRoot, NOBODY, stageForNobody } from './lifecycle/as-nobody.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
+const DOCUMENTS = ['README.md', 'CONTRIBUTING.md'].map((name) => ({
+  name,
+  text: readFileSync(join(ROOT, name), 'utf8'),
+}));
+const SCRIPTS = (
+  JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+    scripts: Record<string, string>;
+  }
+).scripts;
 
 /** The ```js blocks of the README, with the line each starts on. */
 const samples = [...README.matchAll(/^```js\n([\s\S]*?)^```$/gm)].map((match) => ({
@@ -58,6 +68,22 @@ beforeAll(() => {
 });
 afterAll(() => {
   if (project !== '') rmSync(project, { recursive: true, force: true });
+});
+
+describe.each(DOCUMENTS)('$name', ({ text }) => {
+  it('names only npm scripts that package.json defines', () => {
+    const named = [...text.matchAll(/npm run ([\w:-]+)/g)].map((match) => match[1] ?? '');
+    expect(named.length).toBeGreaterThan(0);
+    expect(named.filter((name) => !(name in SCRIPTS))).toEqual([]);
+  });
+
+  it('names only repository files that exist', () => {
+    const paths = [
+      ...text.matchAll(/(?<![\w/.-])((?:scripts|test|docs|bench|native|src|\.ci)\/[\w./-]*\w)/g),
+    ].map((match) => match[1] ?? '');
+    expect(paths.length).toBeGreaterThan(0);
+    expect(paths.filter((path) => !existsSync(join(ROOT, path)))).toEqual([]);
+  });
 });
 
 describe('README.md', () => {

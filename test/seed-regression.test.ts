@@ -1,19 +1,56 @@
-// Issue 2, test group 2: the seed regression. HyperQueue's tasks got SIGTERM ~10 s in because the
-// thread that forked them exited. A child spawned from the main thread, with nothing else spawned
-// afterwards (so no later spawn keeps any thread busy), must run past that point to completion.
+// The seed regression: HyperQueue's tasks got SIGTERM ~10 s in because the thread that forked them
+// exited (PR_SET_PDEATHSIG fires when the forking thread ends, not the process). A tethered child's
+// parent thread must be the spawner thread, which never exits, whichever thread called spawn():
+// the kernel lists a child under the thread that forked it (/proc/<pid>/task/<tid>/children).
+import * as nodeChildProcess from 'node:child_process';
 import { once } from 'node:events';
+import { readdirSync, readFileSync } from 'node:fs';
+import { Worker } from 'node:worker_threads';
 import { expect, it } from 'vitest';
 import { spawn } from '../lib/index.js';
 import { killQuietly } from './helpers/proc.js';
 
-it('a child spawned from the main thread runs `sleep 12; echo hello` to completion', async () => {
-  const child = spawn('sh', ['-c', 'sleep 12; echo hello']);
-  try {
-    let out = '';
-    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    const [code, signal] = (await once(child, 'close')) as [number | null, string | null];
-    expect({ out, code, signal }).toEqual({ out: 'hello\n', code: 0, signal: null });
-  } finally {
-    killQuietly(child.pid);
+/** The name (comm) of the thread of this process that forked `pid`, or undefined. */
+function forkingThread(pid: number): string | undefined {
+  for (const tid of readdirSync('/proc/self/task')) {
+    const children = readFileSync(`/proc/self/task/${tid}/children`, 'utf8').split(' ');
+    if (children.includes(String(pid))) {
+      return tid === String(process.pid)
+        ? 'main thread'
+        : readFileSync(`/proc/self/task/${tid}/comm`, 'utf8').trim();
+    }
   }
-}, 30_000);
+  return undefined;
+}
+
+it("a tethered child's parent thread is the spawner thread; a node:child_process child's is the caller's", () => {
+  const tethered = spawn('sleep', ['30'], { stdio: 'ignore' });
+  const control = nodeChildProcess.spawn('sleep', ['30'], { stdio: 'ignore' });
+  try {
+    expect({
+      tethered: forkingThread(tethered.pid ?? -1),
+      control: forkingThread(control.pid ?? -1),
+    }).toEqual({ tethered: 'tethered-spawn', control: 'main thread' });
+  } finally {
+    killQuietly(tethered.pid);
+    killQuietly(control.pid);
+  }
+});
+
+it('a child spawned from a Worker has the spawner thread as its parent thread too', async () => {
+  const worker = new Worker(
+    `const { spawn } = await import(${JSON.stringify(new URL('../lib/index.js', import.meta.url).href)});
+     const { parentPort } = await import('node:worker_threads');
+     const child = spawn('sleep', ['30'], { stdio: 'ignore' });
+     child.unref();
+     parentPort.postMessage(child.pid);`,
+    { eval: true },
+  );
+  const [pid] = (await once(worker, 'message')) as [number];
+  try {
+    expect(forkingThread(pid)).toBe('tethered-spawn');
+  } finally {
+    killQuietly(pid);
+    await worker.terminate();
+  }
+});

@@ -1,5 +1,6 @@
-// The npm tarball, installed as a user would: prebuild, no compiler, ESM/CJS/register consumers,
-// and the forced fallback.
+// The npm tarball, installed as a user would: with the prebuild, with no matching prebuild and no
+// compiler (the install still succeeds), on a platform reported as darwin or win32, with
+// --ignore-scripts; ESM/CJS/register consumers, and the forced fallback.
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +18,8 @@ import {
 } from './workspace.js';
 
 const SIGTERM = 15;
+/** Bound for a test that runs `npm install` (run() bounds each command by the same). */
+const INSTALL_TIMEOUT = 240_000;
 const pdeathsig = join(repoRoot, 'test/fixtures/pdeathsig.py');
 const fixtures = join(repoRoot, 'test/packaging/fixtures');
 
@@ -26,6 +29,9 @@ let dependencies: string[];
 let noCompilerPath = '';
 let install: Run;
 let consumer = '';
+/** A consumer installed with --ignore-scripts (its install script is run by hand below). */
+let scriptless = '';
+let scriptlessInstall: Run;
 
 /** A fresh consumer project; `npm install --offline` of the tarballs with only node/npm/sh. */
 function installConsumer(
@@ -60,8 +66,9 @@ function runFixture(
   file: string,
   env: Record<string, string> = {},
   dir = consumer,
+  nodeArgs: string[] = [],
 ): Record<string, unknown> {
-  const result = run(process.execPath, [file, pdeathsig], dir, cleanEnv(env));
+  const result = run(process.execPath, [...nodeArgs, file, pdeathsig], dir, cleanEnv(env));
   expect(result.status, `${file} failed:\n${result.output}`).toBe(0);
   const report = JSON.parse(result.stdout) as Record<string, unknown>;
   return { ...report, stderr: result.output.slice(result.stdout.length) };
@@ -78,6 +85,7 @@ beforeAll(() => {
   dependencies = packDependencies(join(work, 'dependencies'), env);
   noCompilerPath = toolsWithoutCompiler(join(work, 'bin'));
   [consumer, install] = installConsumer('consumer');
+  [scriptless, scriptlessInstall] = installConsumer('ignore-scripts', {}, ['--ignore-scripts']);
 }, 300_000);
 
 afterAll(() => {
@@ -94,7 +102,7 @@ describe('the npm tarball', () => {
       peerDependenciesMeta?: Record<string, { optional?: boolean }>;
     };
     expect(manifest.scripts['prepare']).toBeUndefined();
-    expect(manifest.scripts['install']).toBe('node-gyp-build');
+    expect(manifest.scripts['install']).toBe('node scripts/install.cjs');
     // The typings import @types/node; JavaScript users need not install it.
     expect(manifest.peerDependencies?.['@types/node']).toBeDefined();
     expect(manifest.peerDependenciesMeta?.['@types/node']?.optional).toBe(true);
@@ -118,7 +126,14 @@ describe('the npm tarball', () => {
     const unexpected = files.filter(
       (file) =>
         !/^(lib|native|prebuilds)\//.test(file) &&
-        !['binding.gyp', 'package.json', 'README.md', 'CHANGELOG.md', 'LICENSE'].includes(file),
+        ![
+          'scripts/install.cjs',
+          'binding.gyp',
+          'package.json',
+          'README.md',
+          'CHANGELOG.md',
+          'LICENSE',
+        ].includes(file),
     );
     expect(unexpected).toEqual([]);
     // Source maps would point at src/, which is not shipped.
@@ -133,10 +148,67 @@ describe('the npm tarball', () => {
     expect(existsSync(join(consumer, 'node_modules/tethered/build'))).toBe(false);
   });
 
-  it('cannot be built from source there: npm_config_build_from_source=true fails', () => {
-    const [, forced] = installConsumer('from-source', { npm_config_build_from_source: 'true' });
-    expect(forced.status).not.toBe(0);
-    expect(forced.output).toMatch(/gyp ERR!/);
+  it(
+    'no matching prebuild (musl) and no compiler: the install succeeds, says what is missing; spawn falls back with the warning',
+    () => {
+      // node-gyp-build reads the libc from LIBC: the tarball's glibc prebuild does not match, as on
+      // Alpine.
+      const [dir, musl] = installConsumer('musl', { LIBC: 'musl' }, ['--foreground-scripts']);
+      expect(musl.status, musl.output).toBe(0);
+      const lines = musl.output.split('\n').filter((line) => line.startsWith('tethered: '));
+      expect(lines).toEqual([
+        'tethered: no prebuilt addon matches this system and python3, make, a C++ compiler ' +
+          '(g++ or clang++) not found: children will start untethered (TETHERED_NO_ADDON). To get ' +
+          'the tether, install python3, make and a C++ compiler (e.g. build-essential, or ' +
+          'build-base on Alpine), then run `npm rebuild tethered`.',
+      ]);
+      expect(musl.output).not.toMatch(/gyp ERR!/);
+      expect(existsSync(join(dir, 'node_modules/tethered/build'))).toBe(false);
+      const report = runFixture('no-addon.mjs', { LIBC: 'musl' }, dir);
+      expect(report['deathSignals']).toEqual([0, 0]);
+      expect(report['requireTether']).toBe('ERR_TETHER_UNAVAILABLE');
+      expect(String(report['stderr'])).toMatch(/\[TETHERED_NO_ADDON\] TetheredWarning: /);
+    },
+    INSTALL_TIMEOUT,
+  );
+
+  it('npm_config_build_from_source=true without a compiler: the install script exits 0 and says so', () => {
+    // The install script as npm runs it, in the project installed with --ignore-scripts.
+    const script = join(scriptless, 'node_modules/tethered/scripts/install.cjs');
+    const env = { ...cleanEnv({ npm_config_build_from_source: 'true' }), PATH: noCompilerPath };
+    const forced = run(process.execPath, [script], scriptless, env);
+    expect(forced.status, forced.output).toBe(0);
+    expect(forced.output).toMatch(
+      /^tethered: building from source and python3, make, .* not found/,
+    );
+    expect(forced.output.trim().split('\n')).toHaveLength(1);
+    expect(existsSync(join(scriptless, 'node_modules/tethered/build'))).toBe(false);
+  });
+});
+
+describe.each(['darwin', 'win32'])('on a platform reported as %s', (platform) => {
+  const preload = ['--import', join(fixtures, 'platform.mjs')];
+
+  it("the install script does nothing and exits 0; spawn is Node's, with no warning", () => {
+    // No prebuild matches (LIBC) and no compiler is on PATH: only the platform check keeps the
+    // script from trying a build.
+    const dir = scriptless;
+    const env = {
+      ...cleanEnv({ TETHERED_TEST_PLATFORM: platform, LIBC: 'musl' }),
+      PATH: noCompilerPath,
+    };
+    const script = join(dir, 'node_modules/tethered/scripts/install.cjs');
+    const installScript = run(process.execPath, [...preload, script], dir, env);
+    expect(installScript).toMatchObject({ status: 0, output: '' });
+    expect(existsSync(join(dir, 'node_modules/tethered/build'))).toBe(false);
+    const report = runFixture('no-addon.mjs', { TETHERED_TEST_PLATFORM: platform }, dir, preload);
+    expect(report).toEqual({
+      deathSignals: [0, 0],
+      capability: false,
+      fallbackReason: `tethered needs Linux (this is ${platform})`,
+      requireTether: 'ERR_TETHER_UNAVAILABLE',
+      stderr: '',
+    });
   });
 });
 
@@ -179,25 +251,35 @@ describe('consumers of the installed package', () => {
     expect(report['stderr']).toBe('');
   });
 
-  it('installed with --ignore-scripts and no matching prebuild: one TetheredWarning at the first spawn', () => {
-    const [dir, ignored] = installConsumer('ignore-scripts', {}, ['--ignore-scripts']);
-    expect(ignored.status, ignored.output).toBe(0);
-    // No prebuild for this platform, and no build (install scripts did not run).
-    rmSync(join(dir, 'node_modules/tethered/prebuilds'), { recursive: true, force: true });
-    expect(existsSync(join(dir, 'node_modules/tethered/build'))).toBe(false);
-    const report = runFixture('no-addon.mjs', {}, dir);
-    expect(report['deathSignals']).toEqual([0, 0]);
-    expect(report['capability']).toBe(false);
-    expect(report['fallbackReason']).toMatch(/the native addon did not load: No native build/);
-    expect(report['requireTether']).toBe('ERR_TETHER_UNAVAILABLE');
-    const stderr = String(report['stderr']);
-    const warnings = stderr.split('\n').filter((line) => line.includes('TetheredWarning'));
-    expect(warnings, stderr).toHaveLength(1);
-    expect(warnings[0]).toMatch(/^\(node:\d+\) \[TETHERED_NO_ADDON\] TetheredWarning: /);
-    expect(warnings[0]).toMatch(/No native build was found/);
-    expect(warnings[0]).toMatch(/npm rebuild tethered/);
-    // The same install with the documented test switch: silent.
-    const forced = runFixture('no-addon.mjs', { TETHERED_FORCE_FALLBACK: '1' }, dir);
-    expect(forced['stderr']).toBe('');
-  });
+  it(
+    'installed with --ignore-scripts and no matching prebuild: one TetheredWarning at the first spawn',
+    () => {
+      const dir = scriptless;
+      expect(scriptlessInstall.status, scriptlessInstall.output).toBe(0);
+      // node-gyp-build loads the prebuild at run time: tethered without an install script.
+      expect(runFixture('esm.mjs', {}, dir)).toEqual({
+        deathSignal: SIGTERM,
+        capability: true,
+        stderr: '',
+      });
+      // No prebuild for this platform, and no build (install scripts did not run).
+      rmSync(join(dir, 'node_modules/tethered/prebuilds'), { recursive: true, force: true });
+      expect(existsSync(join(dir, 'node_modules/tethered/build'))).toBe(false);
+      const report = runFixture('no-addon.mjs', {}, dir);
+      expect(report['deathSignals']).toEqual([0, 0]);
+      expect(report['capability']).toBe(false);
+      expect(report['fallbackReason']).toMatch(/the native addon did not load: No native build/);
+      expect(report['requireTether']).toBe('ERR_TETHER_UNAVAILABLE');
+      const stderr = String(report['stderr']);
+      const warnings = stderr.split('\n').filter((line) => line.includes('TetheredWarning'));
+      expect(warnings, stderr).toHaveLength(1);
+      expect(warnings[0]).toMatch(/^\(node:\d+\) \[TETHERED_NO_ADDON\] TetheredWarning: /);
+      expect(warnings[0]).toMatch(/No native build was found/);
+      expect(warnings[0]).toMatch(/npm rebuild tethered/);
+      // The same install with the documented test switch: silent.
+      const forced = runFixture('no-addon.mjs', { TETHERED_FORCE_FALLBACK: '1' }, dir);
+      expect(forced['stderr']).toBe('');
+    },
+    INSTALL_TIMEOUT,
+  );
 });

@@ -42,8 +42,11 @@ async function runSide(side: Side, scenario: Scenario): Promise<SideResult> {
   }
 }
 
-/** Defines one test per scenario. */
-export function defineParity(title: string, scenarios: readonly Scenario[]): void {
+/** Defines one test per scenario; throws when there are none (a group renamed or emptied). */
+export function defineParity(title: string, scenarios: readonly Scenario[] | undefined): void {
+  if (scenarios === undefined || scenarios.length === 0) {
+    throw new Error(`${title}: no scenarios (is the group's name in scenarios/index.ts right?)`);
+  }
   describe(title, () => {
     for (const scenario of scenarios) {
       it(scenario.name, async () => {

@@ -1,4 +1,4 @@
 import { defineParity } from './define.js';
 import { table } from './scenarios/index.js';
 
-defineParity('parity: fork', table['fork'] ?? []);
+defineParity('parity: fork', table.fork);

@@ -1,4 +1,4 @@
 import { defineParity } from './define.js';
 import { table } from './scenarios/index.js';
 
-defineParity('parity: signals', table['signals'] ?? []);
+defineParity('parity: signals', table.signals);

@@ -1,4 +1,4 @@
 import { defineParity } from './define.js';
 import { table } from './scenarios/index.js';
 
-defineParity('parity: stdio', table['stdio'] ?? []);
+defineParity('parity: stdio', table.stdio);

@@ -27,6 +27,33 @@ export const basics: readonly Scenario[] = [
     run: (run) => run.observe(run.api.spawn('sh', ['-c', 'exit 255'])),
   },
   {
+    name: 'exit codes 0, 1 and 42',
+    run: async (run) => {
+      const records = [];
+      for (const code of [0, 1, 42]) {
+        records.push(await run.observe(run.api.spawn('sh', ['-c', `exit ${String(code)}`])));
+      }
+      return records;
+    },
+  },
+  {
+    name: '1 MiB holding every byte value through cat: stdin reaches stdout unchanged',
+    run: async (run) => {
+      const input = Buffer.concat([
+        Buffer.from(Array.from({ length: 256 }, (_, i) => i)),
+        MIB_OF_NOISE,
+      ]);
+      const child = run.api.spawn('cat');
+      const record = run.observe(child);
+      child.stdin.end(input);
+      const result = await record;
+      const unchanged = result.streams['1'] === input.toString('latin1');
+      // The bytes are compared above; the record keeps their length only.
+      result.streams['1'] = String(result.streams['1']?.length);
+      return { unchanged, record: result };
+    },
+  },
+  {
     name: 'stdin written and ended reaches the child',
     run: async (run) => {
       const child = run.api.spawn('cat');

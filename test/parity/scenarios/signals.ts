@@ -79,6 +79,10 @@ export const signals: readonly Scenario[] = [
     },
   },
   {
+    name: 'death by a signal the child sends itself: exit and close report it',
+    run: (run) => run.observe(run.api.spawn('sh', ['-c', 'kill -USR1 $$'])),
+  },
+  {
     name: 'a child that traps SIGTERM: kill() is true, killed, exit 0',
     run: async (run) => {
       const child = run.api.spawn(...trapsSignals(run));
