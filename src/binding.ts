@@ -97,7 +97,7 @@ export interface NativeBinding {
    * Signals child `childId` (0 or -errno, about the child alone); with `withDescendants`, every
    * live descendant too (by its guardian for a tree child, else by a pidfd-verified walk).
    */
-  kill(childId: number, signal: number, withDescendants?: boolean): number;
+  kill(childId: number, signal: number, withDescendants: boolean): number;
   /**
    * Signals child `childId` and its descendants: through its guardian for a tree child (SIGKILL
    * after `graceMs` unless it is < 0), else by a pidfd-verified walk from here. `childId` 0: the
