@@ -160,5 +160,5 @@ describe.concurrent('children of Workers', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-  }, 120_000);
+  }, 240_000);
 });

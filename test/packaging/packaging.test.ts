@@ -79,14 +79,15 @@ beforeAll(() => {
   const source = join(work, 'package');
   copySources(source);
   const env = cleanEnv();
-  const prebuildify = run('npm', ['run', 'prebuildify'], source, env);
+  // node-gyp compiles on every core (JOBS): the addon is a dozen files, each slow under load.
+  const prebuildify = run('npm', ['run', 'prebuildify'], source, { ...env, JOBS: 'max' });
   if (prebuildify.status !== 0) throw new Error(`prebuildify failed:\n${prebuildify.output}`);
   packed = pack(source, work, env);
   dependencies = packDependencies(join(work, 'dependencies'), env);
   noCompilerPath = toolsWithoutCompiler(join(work, 'bin'));
   [consumer, install] = installConsumer('consumer');
   [scriptless, scriptlessInstall] = installConsumer('ignore-scripts', {}, ['--ignore-scripts']);
-}, 300_000);
+}, 600_000);
 
 afterAll(() => {
   if (work !== '') rmSync(work, { recursive: true, force: true });

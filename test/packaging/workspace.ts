@@ -36,7 +36,7 @@ export function run(
     cwd,
     env,
     encoding: 'utf8',
-    timeout: 240_000,
+    timeout: 480_000,
   });
   const error = result.error === undefined ? '' : `\n${result.error.message}`;
   return {
