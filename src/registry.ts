@@ -73,17 +73,25 @@ export class Registry {
   }
 
   /**
-   * Exits wait for the check phase of the loop turn that received them: libuv runs child-exit
-   * callbacks after every other I/O callback of the same poll ("signal watchers last"), so
-   * output a child wrote before exiting reaches 'data' listeners before 'exit', as in Node.
+   * Exits wait for the check phase of the loop turn after the one that received them. libuv
+   * runs child-exit callbacks after every other I/O callback of a poll ("signal watchers last"),
+   * and that poll started after the exit: whatever the child's end made readable before it
+   * exited (its last output, EOF on its pipes and IPC channel) is handled first, so 'data' and
+   * 'disconnect' come before 'exit' and 'close', as in Node. An exit arrives in a thread-safe
+   * function's dispatch, which can run in a poll that began before the child died (another async
+   * handle's callback of the same dispatch was still running when the exit was posted): only
+   * the next turn's poll surely sees what the child's death made readable.
    */
+  #arrived: { handle: ChildHandle; exitCode: number; termSignal: number }[] = [];
+  /** Exits received before the last check phase: a poll has run since. */
   #exits: { handle: ChildHandle; exitCode: number; termSignal: number }[] = [];
   #flushScheduled = false;
 
   #flushExits = (): void => {
     this.#flushScheduled = false;
     const exits = this.#exits;
-    this.#exits = [];
+    this.#exits = this.#arrived;
+    this.#arrived = [];
     const deadline = performance.now() + EXIT_DELIVERY_BUDGET_MS;
     for (let i = 0; i < exits.length; i++) {
       const exit = exits[i];
@@ -103,10 +111,11 @@ export class Registry {
         return;
       }
     }
+    this.#scheduleFlush();
   };
 
   #scheduleFlush(): void {
-    if (this.#flushScheduled || this.#exits.length === 0) return;
+    if (this.#flushScheduled || this.#exits.length + this.#arrived.length === 0) return;
     this.#flushScheduled = true;
     setImmediate(this.#flushExits);
   }
@@ -117,7 +126,7 @@ export class Registry {
       if (handle === undefined) return;
       this.#live.delete(id);
       handle.reaped();
-      this.#exits.push({ handle, exitCode: a, termSignal: b });
+      this.#arrived.push({ handle, exitCode: a, termSignal: b });
       this.#scheduleFlush();
     } else if (kind === EVENT_SPAWNED) {
       const settled = this.#queued.get(id);

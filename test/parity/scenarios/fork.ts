@@ -1,9 +1,11 @@
 // fork: the IPC channel (json and advanced), handle passing, disconnect from either side,
 // errors after disconnect, silent, args and execArgv.
 import type { ChildProcess } from 'node:child_process';
+import { randomFill } from 'node:crypto';
 import { once } from 'node:events';
 import { createConnection, createServer, type AddressInfo, type Socket } from 'node:net';
 import { join } from 'node:path';
+import { parentPid, processState } from '../../helpers/proc.js';
 import { errorFields, type Run, type Scenario } from '../harness.js';
 
 function fixture(run: Run, name: string): string {
@@ -24,6 +26,29 @@ function messages(child: ChildProcess, count: number): Promise<void> {
     };
     child.on('message', onMessage);
   });
+}
+
+/**
+ * Kills `child` with SIGTERM and blocks this thread until its exit is on its way to this event
+ * loop: Node's child is a zombie (Node reaps it in a later poll); tethered has posted the exit
+ * (`kill(0)` fails once the reaper or the guardian reaped the command, and a tree child's
+ * guardian, reaped by the spawner thread only after it reported the exit, is gone). True when
+ * that happened within 10 s.
+ */
+function killAndAwaitExitReport(run: Run, child: ChildProcess): boolean {
+  const pid = child.pid ?? 0;
+  const parent = parentPid(pid);
+  const guardian = parent === process.pid ? undefined : parent;
+  child.kill();
+  const deadline = Date.now() + 10_000;
+  while (Date.now() < deadline) {
+    if (run.side === 'node') {
+      if (processState(pid) === 'Z') return true;
+    } else if (!child.kill(0) && (guardian === undefined || processState(guardian) === undefined)) {
+      return true;
+    }
+  }
+  return false;
 }
 
 /** Node never emits 'close' once the parent called disconnect() (observed on 20 to 26). */
@@ -200,6 +225,24 @@ export const fork: readonly Scenario[] = [
       await once(child, 'spawn');
       controller.abort();
       return record;
+    },
+  },
+  {
+    // A thread-pool completion is dispatched by the loop's first async handle (libuv creates it
+    // with the loop), ahead of any addon's thread-safe function in the same dispatch: the exit
+    // is reported while a poll that began before the child's death is still being handled.
+    name: "fork: the child dies inside a thread-pool callback, which returns once its exit is reported: 'disconnect' before 'close'",
+    run: async (run) => {
+      const child = run.api.fork(fixture(run, 'ipc-echo.cjs'));
+      const record = run.observe(child);
+      child.send('ping');
+      await once(child, 'message');
+      const reported = await new Promise<boolean>((resolve) => {
+        randomFill(new Uint8Array(1), () => {
+          resolve(killAndAwaitExitReport(run, child));
+        });
+      });
+      return { reported, record: await record };
     },
   },
   {
