@@ -6,7 +6,6 @@
 #include <sched.h>
 #include <signal.h>
 #include <stdlib.h>
-#include <string.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/mman.h>
@@ -44,30 +43,21 @@ unsigned EnvUnsigned(const char* name) {
 std::vector<std::string> PathCandidates(const std::string& file,
                                         const std::vector<std::string>& env) {
   if (file.find('/') != std::string::npos) return {file};
-  const char* path = "/bin:/usr/bin";  // glibc's default when the environment has no PATH
+  std::string path = "/bin:/usr/bin";  // glibc's default when the environment has no PATH
   for (const auto& pair : env) {
     if (pair.compare(0, 5, "PATH=") == 0) {
-      path = pair.c_str() + 5;
+      path = pair.substr(5);
       break;
     }
   }
   std::vector<std::string> candidates;
-  const char* start = path;
-  for (;;) {
-    const char* end = strchr(start, ':');
-    size_t len = end == nullptr ? strlen(start) : static_cast<size_t>(end - start);
-    if (len == 0) {
-      candidates.push_back(file);  // an empty entry means the current directory
-    } else {
-      std::string candidate(start, len);
-      candidate += '/';
-      candidate += file;
-      candidates.push_back(std::move(candidate));
-    }
-    if (end == nullptr) break;
+  for (size_t start = 0;;) {
+    const size_t end = path.find(':', start);
+    const std::string dir = path.substr(start, end == std::string::npos ? end : end - start);
+    candidates.push_back(dir.empty() ? file : dir + '/' + file);  // "": the current directory
+    if (end == std::string::npos) return candidates;
     start = end + 1;
   }
-  return candidates;
 }
 
 namespace {
