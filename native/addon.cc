@@ -3,6 +3,7 @@
 // -errno, never as thrown C++ errors.
 #include "addon.h"
 
+#include "js_values.h"
 #include "spawner.h"
 
 namespace tethered {
@@ -12,22 +13,18 @@ namespace tethered {
 Napi::Value TreeSupportInfo(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const TreeSupport tree = Spawner::Get().Tree();
-  napi_value array = nullptr, value;
-  if (napi_create_array_with_length(env, 5, &array) != napi_ok) return env.Undefined();
-  if (napi_get_boolean(env, tree.ok, &value) == napi_ok)
-    (void)napi_set_element(env, array, 0, value);
-  const int numbers[] = {tree.memfd_step, tree.memfd_error, tree.file_error};
-  const uint32_t slots[] = {1, 2, 4};
-  for (int i = 0; i < 3; ++i) {
-    if (napi_create_int32(env, numbers[i], &value) == napi_ok) {
-      (void)napi_set_element(env, array, slots[i], value);
-    }
-  }
-  if (napi_create_string_utf8(env, tree.file_path.c_str(), tree.file_path.size(), &value) ==
+  // Slots 0 and 3 are overwritten below with the boolean and the string.
+  napi_value array =
+      NumberArray(env, {tree.ok, tree.memfd_step, tree.memfd_error, 0, tree.file_error});
+  napi_value ok = nullptr, path = nullptr;
+  if (napi_get_boolean(env, tree.ok, &ok) != napi_ok) ok = nullptr;
+  if (napi_create_string_utf8(env, tree.file_path.data(), tree.file_path.size(), &path) !=
       napi_ok) {
-    (void)napi_set_element(env, array, 3, value);
+    path = nullptr;
   }
-  return Napi::Value(env, array);
+  SetElement(env, array, 0, ok);
+  SetElement(env, array, 3, path);
+  return array == nullptr ? env.Undefined() : Napi::Value(env, array);
 }
 
 // facts(): what the spawner found out about this process and kernel (SpawnerFacts).

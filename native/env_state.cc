@@ -105,7 +105,7 @@ Napi::Value SocketPair(const Napi::CallbackInfo& info) {
   int fds[2];
   if (int err = StreamSocketPair(fds, buffer_size); err != 0) return Napi::Number::New(env, err);
   if (EnvState* state = State(env)) state->unclaimed_fds.insert({fds[0], fds[1]});
-  return Napi::Value(env, IntPair(env, fds[0], fds[1]));
+  return Napi::Value(env, NumberArray(env, {fds[0], fds[1]}));
 }
 
 // closeFd(fd)

@@ -5,8 +5,6 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
-#include <sys/syscall.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "env_channel.h"
@@ -23,11 +21,8 @@ int Guardians::Watch(SpawnRequest* request, pid_t guardian, UniqueFd control) {
   do {
     id = kTreeIdBit | (next_id_++ & (kTreeIdBit - 1));
   } while (entries_.count(id) != 0);
-  struct epoll_event ev = {};
-  ev.events = EPOLLIN;
-  ev.data.u64 = kGuardianControlTag | id;
-  if (epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, control.Get(), &ev) != 0) {
-    int err = -errno;
+  const uint64_t tag = kGuardianControlTag | id;
+  if (int err = EpollControl(epoll_fd_, EPOLL_CTL_ADD, control.Get(), EPOLLIN, tag); err != 0) {
     kill(guardian, SIGKILL);  // our own unreaped child: the pid is still its own
     siginfo_t info;
     (void)WaitExit(guardian, &info, true);
@@ -177,10 +172,10 @@ int Guardians::FlushLocked(uint32_t id, Entry& entry) {
   }
   const bool waiting = !entry.outbox.empty();
   if (waiting == entry.watching_writable) return 0;
-  struct epoll_event ev = {};
-  ev.events = waiting ? EPOLLIN | EPOLLOUT : EPOLLIN;
-  ev.data.u64 = kGuardianControlTag | id;
-  if (epoll_ctl(epoll_fd_, EPOLL_CTL_MOD, entry.control.Get(), &ev) != 0) return -errno;
+  const uint32_t events = waiting ? EPOLLIN | EPOLLOUT : EPOLLIN;
+  const uint64_t tag = kGuardianControlTag | id;
+  if (int err = EpollControl(epoll_fd_, EPOLL_CTL_MOD, entry.control.Get(), events, tag))
+    return err;
   entry.watching_writable = waiting;
   return 0;
 }

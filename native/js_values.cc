@@ -91,25 +91,25 @@ bool JsArgs::Defined(napi_value value) {
   return type != napi_undefined;
 }
 
-bool JsArgs::Bool(size_t i, const char* name) {
-  bool out = false;
-  napi_value value = Checked(info_[i], napi_boolean, name, "a boolean");
-  if (value != nullptr) Check(napi_get_value_bool(env_, value, &out));
+template <typename T>
+T JsArgs::Scalar(size_t i, const char* name, napi_valuetype type, const char* expected,
+                 napi_status (*get)(napi_env, napi_value, T*)) {
+  T out{};
+  napi_value value = Checked(info_[i], type, name, expected);
+  if (value != nullptr) Check(get(env_, value, &out));
   return out;
+}
+
+bool JsArgs::Bool(size_t i, const char* name) {
+  return Scalar<bool>(i, name, napi_boolean, "a boolean", napi_get_value_bool);
 }
 
 int32_t JsArgs::Int32(size_t i, const char* name) {
-  int32_t out = 0;
-  napi_value value = Checked(info_[i], napi_number, name, "a number");
-  if (value != nullptr) Check(napi_get_value_int32(env_, value, &out));
-  return out;
+  return Scalar<int32_t>(i, name, napi_number, "a number", napi_get_value_int32);
 }
 
 double JsArgs::Double(size_t i, const char* name) {
-  double out = 0;
-  napi_value value = Checked(info_[i], napi_number, name, "a number");
-  if (value != nullptr) Check(napi_get_value_double(env_, value, &out));
-  return out;
+  return Scalar<double>(i, name, napi_number, "a number", napi_get_value_double);
 }
 
 Napi::Value JsArgs::Failure() const {
@@ -135,13 +135,20 @@ void ReadLaunch(JsArgs* args, SpawnRequest* request) {
   request->tree_grace_ms = args->Int32(10, "treeGraceMs");
 }
 
-napi_value IntPair(napi_env env, int64_t a, int64_t b) {
+napi_value NumberArray(napi_env env, std::initializer_list<int64_t> numbers, size_t extra) {
   napi_value array = nullptr;
-  napi_value first, second;
-  if (napi_create_array_with_length(env, 2, &array) != napi_ok) return nullptr;
-  if (napi_create_int64(env, a, &first) == napi_ok) (void)napi_set_element(env, array, 0, first);
-  if (napi_create_int64(env, b, &second) == napi_ok) (void)napi_set_element(env, array, 1, second);
+  if (napi_create_array_with_length(env, numbers.size() + extra, &array) != napi_ok) return nullptr;
+  uint32_t i = 0;
+  for (int64_t number : numbers) {
+    napi_value value = nullptr;
+    if (napi_create_int64(env, number, &value) != napi_ok) value = nullptr;
+    SetElement(env, array, i++, value);
+  }
   return array;
+}
+
+void SetElement(napi_env env, napi_value array, uint32_t i, napi_value value) {
+  if (array != nullptr && value != nullptr) (void)napi_set_element(env, array, i, value);
 }
 
 }  // namespace tethered

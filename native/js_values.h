@@ -5,6 +5,7 @@
 #define TETHERED_JS_VALUES_H_
 
 #include <cstdint>
+#include <initializer_list>
 #include <string>
 #include <vector>
 
@@ -41,6 +42,9 @@ class JsArgs {
   // `value` if reading may go on and it has `type`; else nullptr (and the state says why).
   napi_value Checked(napi_value value, napi_valuetype type, const char* name, const char* expected);
   std::string Text(napi_value value, const char* name, const char* expected);
+  template <typename T>
+  T Scalar(size_t i, const char* name, napi_valuetype type, const char* expected,
+           napi_status (*get)(napi_env, napi_value, T*));
   void* TypedArray(napi_value value, napi_typedarray_type type, const char* name,
                    const char* expected, size_t* length);
   void Check(napi_status status);
@@ -57,8 +61,11 @@ class JsArgs {
 constexpr size_t kLaunchArgCount = 11;
 void ReadLaunch(JsArgs* args, SpawnRequest* request);
 
-// [a, b] as a JS array; if the environment is being torn down, whatever could be built.
-napi_value IntPair(napi_env env, int64_t a, int64_t b);
+// Runs on a JS thread. `numbers` as a JS array with `extra` more slots; if the environment is
+// being torn down, whatever could be built (nullptr: not even the array).
+napi_value NumberArray(napi_env env, std::initializer_list<int64_t> numbers, size_t extra = 0);
+// Runs on a JS thread. array[i] = value, unless either is nullptr (teardown).
+void SetElement(napi_env env, napi_value array, uint32_t i, napi_value value);
 
 }  // namespace tethered
 

@@ -1,6 +1,5 @@
 // kill() and killTree(): signalling a child, or a child and its descendants.
 #include <errno.h>
-#include <unistd.h>
 
 #include "addon.h"
 #include "descendants.h"

@@ -4,8 +4,6 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/epoll.h>
-#include <sys/syscall.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <vector>
@@ -23,14 +21,9 @@ uint32_t Reaper::Watch(pid_t pid, int pidfd, uint64_t env_id) {
   do {
     id = next_id_++;
   } while (id == 0 || (id & kTreeIdBit) != 0 || children_.count(id) != 0);
-  if (pidfd >= 0) {
-    struct epoll_event ev = {};
-    ev.events = EPOLLIN;
-    ev.data.u64 = id;
-    if (epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, pidfd, &ev) != 0) {
-      close(pidfd);  // cannot watch it: fall back to polling this child
-      pidfd = -1;
-    }
+  if (pidfd >= 0 && EpollControl(epoll_fd_, EPOLL_CTL_ADD, pidfd, EPOLLIN, id) != 0) {
+    close(pidfd);  // cannot watch it: fall back to polling this child
+    pidfd = -1;
   }
   if (pidfd < 0) ++polled_count_;
   children_.emplace(id, Child{pid, pidfd, env_id});
@@ -40,19 +33,9 @@ uint32_t Reaper::Watch(pid_t pid, int pidfd, uint64_t env_id) {
 bool Reaper::TryReapLocked(std::unordered_map<uint32_t, Child>::iterator it) {
   // Runs on the spawner thread with mu_ held.
   siginfo_t info;
-  const int r = WaitExit(it->second.pid, &info, false);
-  int exit_code = 0;
-  int term_signal = 0;
-  if (r == 0) {
-    if (info.si_pid == 0) return false;  // still running
-    if (info.si_code == CLD_EXITED) {
-      exit_code = info.si_status;
-    } else {
-      term_signal = info.si_status;
-    }
-  }
-  // r != 0 (ECHILD): someone else reaped our child with a wildcard wait; its status is lost.
-  // Report a plain exit so the ChildProcess still closes.
+  if (WaitExit(it->second.pid, &info, false) == 0 && info.si_pid == 0) return false;  // running
+  int exit_code, term_signal;
+  ExitOf(info, &exit_code, &term_signal);  // ECHILD: a plain exit, so the ChildProcess closes
   if (it->second.pidfd >= 0) {
     // Leave the epoll set explicitly: close() removes the pidfd from it only when no other
     // process holds the same open file, and a forked copy of this process (every

@@ -16,27 +16,18 @@ namespace {
 // Runs on a JS thread. spawnSync's result: [error, pid, exitStatus, termSignal, ...output], each
 // output a Buffer or null; undefined if not even the array can be made (teardown).
 napi_value SyncResult(napi_env env, const SyncOutcome& outcome) {
-  napi_value result = nullptr;
-  if (napi_create_array_with_length(env, 4 + outcome.output.size(), &result) != napi_ok) {
-    return nullptr;
-  }
-  const int64_t head[4] = {outcome.error, outcome.pid, outcome.exit_status, outcome.term_signal};
-  for (uint32_t i = 0; i < 4; ++i) {
-    napi_value number;
-    if (napi_create_int64(env, head[i], &number) == napi_ok) {
-      (void)napi_set_element(env, result, i, number);
-    }
-  }
-  for (uint32_t i = 0; i < outcome.output.size(); ++i) {
+  napi_value result =
+      NumberArray(env, {outcome.error, outcome.pid, outcome.exit_status, outcome.term_signal},
+                  outcome.output.size());
+  for (uint32_t i = 0; i < outcome.output.size() && result != nullptr; ++i) {
+    const std::string& bytes = outcome.output[i];
     napi_value slot = nullptr;
-    if (outcome.has_output[i]) {
-      const std::string& bytes = outcome.output[i];
-      if (napi_create_buffer_copy(env, bytes.size(), bytes.data(), nullptr, &slot) != napi_ok) {
-        slot = nullptr;
-      }
+    if (outcome.has_output[i] &&
+        napi_create_buffer_copy(env, bytes.size(), bytes.data(), nullptr, &slot) != napi_ok) {
+      slot = nullptr;
     }
-    if (slot == nullptr && napi_get_null(env, &slot) != napi_ok) continue;
-    (void)napi_set_element(env, result, 4 + i, slot);
+    if (slot == nullptr && napi_get_null(env, &slot) != napi_ok) slot = nullptr;
+    SetElement(env, result, 4 + i, slot);
   }
   return result;
 }
@@ -65,7 +56,7 @@ Napi::Value Spawn(const Napi::CallbackInfo& info) {
   }
   int err = Spawner::Get().SpawnSync(request.get());
   if (err != 0) return Napi::Number::New(env, err);
-  return Napi::Value(env, IntPair(env, request->pid, request->child_id));
+  return Napi::Value(env, NumberArray(env, {request->pid, request->child_id}));
 }
 
 // spawnSync(<launch>, pipes, inputs, timeoutMs, maxBuffer, killSignal, pipeBufferSize,

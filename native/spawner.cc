@@ -6,14 +6,13 @@
 #include <sched.h>
 #include <signal.h>
 #include <stdlib.h>
-#include <string.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
-#include <sys/syscall.h>
-#include <sys/wait.h>
 #include <unistd.h>
+
+#include <algorithm>
 
 #include "descendants.h"
 #include "env_channel.h"
@@ -44,30 +43,21 @@ unsigned EnvUnsigned(const char* name) {
 std::vector<std::string> PathCandidates(const std::string& file,
                                         const std::vector<std::string>& env) {
   if (file.find('/') != std::string::npos) return {file};
-  const char* path = "/bin:/usr/bin";  // glibc's default when the environment has no PATH
+  std::string path = "/bin:/usr/bin";  // glibc's default when the environment has no PATH
   for (const auto& pair : env) {
     if (pair.compare(0, 5, "PATH=") == 0) {
-      path = pair.c_str() + 5;
+      path = pair.substr(5);
       break;
     }
   }
   std::vector<std::string> candidates;
-  const char* start = path;
-  for (;;) {
-    const char* end = strchr(start, ':');
-    size_t len = end == nullptr ? strlen(start) : static_cast<size_t>(end - start);
-    if (len == 0) {
-      candidates.push_back(file);  // an empty entry means the current directory
-    } else {
-      std::string candidate(start, len);
-      candidate += '/';
-      candidate += file;
-      candidates.push_back(std::move(candidate));
-    }
-    if (end == nullptr) break;
+  for (size_t start = 0;;) {
+    const size_t end = path.find(':', start);
+    const std::string dir = path.substr(start, end == std::string::npos ? end : end - start);
+    candidates.push_back(dir.empty() ? file : dir + '/' + file);  // "": the current directory
+    if (end == std::string::npos) return candidates;
     start = end + 1;
   }
-  return candidates;
 }
 
 namespace {
@@ -155,11 +145,8 @@ int Spawner::EnsureStarted() {
   if (!epoll_fd.Valid()) return facts_.start_error = -errno;
   UniqueFd wake_fd(eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));
   if (!wake_fd.Valid()) return facts_.start_error = -errno;
-  struct epoll_event ev = {};
-  ev.events = EPOLLIN;
-  ev.data.u64 = kWakeTag;
-  if (epoll_ctl(epoll_fd.Get(), EPOLL_CTL_ADD, wake_fd.Get(), &ev) != 0) {
-    return facts_.start_error = -errno;
+  if (int err = EpollControl(epoll_fd.Get(), EPOLL_CTL_ADD, wake_fd.Get(), EPOLLIN, kWakeTag)) {
+    return facts_.start_error = err;
   }
 
   if (int err = CheckPidfd(); err != 0) return facts_.start_error = err;
@@ -226,28 +213,22 @@ int Spawner::SpawnAsync(std::unique_ptr<SpawnRequest> request) {
   return 0;
 }
 
+bool Spawner::Started() {
+  // Runs on a JS thread. Once true, reaper_ and guardians_ are set for good.
+  std::lock_guard<std::mutex> lock(mu_);
+  return started_;
+}
+
 int Spawner::Kill(uint32_t child_id, int sig) {
   // Runs on a JS thread.
-  Reaper* reaper;
-  Guardians* guardians;
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    reaper = reaper_;
-    guardians = guardians_;
-  }
-  if (child_id & kTreeIdBit) return guardians == nullptr ? -ESRCH : guardians->Kill(child_id, sig);
-  return reaper == nullptr ? -ESRCH : reaper->Kill(child_id, sig);
+  if (!Started()) return -ESRCH;
+  return child_id & kTreeIdBit ? guardians_->Kill(child_id, sig) : reaper_->Kill(child_id, sig);
 }
 
 int Spawner::KillTree(uint32_t child_id, int sig, int grace_ms) {
   // Runs on a JS thread.
-  Guardians* guardians;
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    guardians = guardians_;
-  }
-  if (guardians == nullptr || !(child_id & kTreeIdBit)) return -ESRCH;
-  return guardians->KillTree(child_id, sig, grace_ms);
+  if (!Started() || !(child_id & kTreeIdBit)) return -ESRCH;
+  return guardians_->KillTree(child_id, sig, grace_ms);
 }
 
 int Spawner::KillWithDescendants(uint32_t child_id, int sig) {
@@ -261,18 +242,8 @@ int Spawner::KillWithDescendants(uint32_t child_id, int sig) {
     return KillTree(child_id, sig, -1) == 0 ? 0 : Kill(child_id, sig);
   }
   pid_t pid = 0;
-  UniqueFd pidfd(DupPidfd(child_id, &pid));
+  UniqueFd pidfd(Started() ? reaper_->DupPidfd(child_id, &pid) : -ESRCH);
   return SignalWithDescendants(pid, pidfd.Get(), sig, [&] { return Kill(child_id, sig); });
-}
-
-int Spawner::DupPidfd(uint32_t child_id, pid_t* pid) {
-  // Runs on a JS thread.
-  Reaper* reaper;
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    reaper = reaper_;
-  }
-  return reaper == nullptr ? -ESRCH : reaper->DupPidfd(child_id, pid);
 }
 
 TreeSupport Spawner::Tree() {
@@ -330,9 +301,7 @@ void Spawner::Loop() {
     if (reaper_->PolledCount() > 0) {
       // Without pidfds there is no exit notification we may use: poll our own pids, backing off
       // while nothing exits.
-      poll_ms = reaper_->PollWithoutPidfd() > 0
-                    ? 1
-                    : (poll_ms * 2 > kMaxPollMs ? kMaxPollMs : poll_ms * 2);
+      poll_ms = reaper_->PollWithoutPidfd() > 0 ? 1 : std::min(poll_ms * 2, kMaxPollMs);
     }
   }
 }
@@ -440,23 +409,31 @@ std::vector<const char*> PlanArgv(std::initializer_list<const char*> head,
   return argv;
 }
 
+LaunchPlan MakePlan(std::vector<const char*>* argv, const char* const* envp,
+                    const char* const* candidates, size_t candidate_count,
+                    const std::vector<int>& fds, std::vector<int>* fd_scratch) {
+  fd_scratch->resize(fds.size());
+  LaunchPlan plan;
+  plan.argv = argv->data() + 1;
+  plan.envp = envp;
+  plan.candidates = candidates;
+  plan.candidate_count = static_cast<int>(candidate_count);
+  plan.fds = fds.data();
+  plan.fd_scratch = fd_scratch->data();
+  plan.fd_count = static_cast<int>(fds.size());
+  return plan;
+}
+
 void Spawner::Launch(SpawnRequest* request) {
   // Runs on the spawner thread. Prepares the plan, clones, and reports the outcome.
   const std::vector<std::string> candidates = PathCandidates(request->file, request->env);
   std::vector<const char*> argv = PlanArgv({}, request->args);
   const std::vector<const char*> envp = CStrings(request->env);
   const std::vector<const char*> candidate_ptrs = CStrings(candidates);
-  std::vector<int> fd_scratch(request->fds.size());
-
-  LaunchPlan plan;
-  plan.argv = argv.data() + 1;
-  plan.envp = envp.data();
-  plan.candidates = candidate_ptrs.data();
-  plan.candidate_count = static_cast<int>(candidates.size());
+  std::vector<int> fd_scratch;
+  LaunchPlan plan = MakePlan(&argv, envp.data(), candidate_ptrs.data(), candidates.size(),
+                             request->fds, &fd_scratch);
   plan.cwd = request->has_cwd ? request->cwd.c_str() : nullptr;
-  plan.fds = request->fds.data();
-  plan.fd_scratch = fd_scratch.data();
-  plan.fd_count = static_cast<int>(request->fds.size());
   plan.detached = request->detached;
   plan.set_uid = request->set_uid;
   plan.set_gid = request->set_gid;

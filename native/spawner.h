@@ -71,6 +71,12 @@ std::vector<const char*> PlanArgv(std::initializer_list<const char*> head,
                                   const std::vector<std::string>& tail1,
                                   const std::vector<std::string>& tail2 = {});
 
+// Runs on the spawner thread. A plan over arrays the caller keeps until the clone returns: `argv`
+// as PlanArgv made it, `candidate_count` candidates, and `fds` (fd_scratch is sized to match).
+LaunchPlan MakePlan(std::vector<const char*>* argv, const char* const* envp,
+                    const char* const* candidates, size_t candidate_count,
+                    const std::vector<int>& fds, std::vector<int>* fd_scratch);
+
 // What this process can do, found out once the spawner has started.
 struct SpawnerFacts {
   bool started = false;
@@ -107,8 +113,6 @@ class Spawner {
   // Runs on a JS thread. kill() with killDescendants: `sig` to the child and every live descendant
   // at once, each process once; returns what Kill() would (about the child alone).
   [[nodiscard]] int KillWithDescendants(uint32_t child_id, int sig);
-  // Runs on a JS thread. See Reaper::DupPidfd.
-  [[nodiscard]] int DupPidfd(uint32_t child_id, pid_t* pid);
   // Runs on a JS thread.
   SpawnerFacts Facts();
   // Runs on a JS thread. Runs the guardian once (first call only; may block about a millisecond).
@@ -117,6 +121,7 @@ class Spawner {
  private:
   Spawner() = default;
   [[nodiscard]] int EnsureStarted();
+  bool Started();
   [[nodiscard]] int CheckPidfd();
   [[nodiscard]] int Enqueue(SpawnRequest* request);
   static void* ThreadMain(void* self);
@@ -133,7 +138,7 @@ class Spawner {
   void ProbeTree(SpawnRequest* request);
   [[nodiscard]] int RunProbe(int exec_fd, const std::string& path);
 
-  std::mutex mu_;  // guards queue_, started_, facts_
+  std::mutex mu_;  // guards queue_, started_, facts_ (reaper_ and guardians_ until started_)
   std::deque<SpawnRequest*> queue_;
   bool started_ = false;
   SpawnerFacts facts_;

@@ -6,7 +6,6 @@
 #include <signal.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -89,12 +88,10 @@ class Runner {
   }
 
  private:
-  void SetError(int err) {
-    if (error_ == 0) error_ = err;
-    out_->error = error_ != 0 ? error_ : pipe_error_;
-  }
-  void SetPipeError(int err) {
-    if (pipe_error_ == 0) pipe_error_ = err;
+  // Runs on a JS thread. Keeps the first run error and the first pipe error; the run error wins.
+  void SetError(int err, bool pipe = false) {
+    int& first = pipe ? pipe_error_ : error_;
+    if (first == 0) first = err;
     out_->error = error_ != 0 ? error_ : pipe_error_;
   }
 
@@ -145,12 +142,12 @@ class Runner {
       }
       if (errno == EINTR) continue;
       if (errno == EAGAIN || errno == EWOULDBLOCK) return;  // wait for POLLOUT
-      SetPipeError(-errno);  // EPIPE: the child closed its stdin (Node reports it too)
+      SetError(-errno, true);  // EPIPE: the child closed its stdin (Node reports it too)
       pipe->writing = false;
       return;
     }
     // Linux never fails this with ENOTCONN for a socketpair; Node ignores that error anyway.
-    if (shutdown(pipe->fd.Get(), SHUT_WR) != 0 && errno != ENOTCONN) SetPipeError(-errno);
+    if (shutdown(pipe->fd.Get(), SHUT_WR) != 0 && errno != ENOTCONN) SetError(-errno, true);
     pipe->writing = false;
   }
 
@@ -168,7 +165,7 @@ class Runner {
       } else if (n < 0) {
         if (errno == EINTR) continue;
         if (errno == EAGAIN || errno == EWOULDBLOCK) return;
-        SetPipeError(-errno);
+        SetError(-errno, true);
         pipe->reading = false;
       } else {
         buffered_ += static_cast<double>(n);
@@ -239,22 +236,15 @@ class Runner {
   void Reap(bool block) {
     if (tree_exit_ != nullptr) return TakeTreeExit(block);
     siginfo_t info;
-    const int r = WaitExit(pid_, &info, block);
-    if (r == 0 && info.si_pid == 0) return;  // still running
+    if (WaitExit(pid_, &info, block) == 0 && info.si_pid == 0) return;  // still running
     exited_ = true;
     pidfd_.Reset();
-    if (r != 0) {
-      exit_status_ = 0;  // ECHILD: someone else's wildcard wait took it; its status is lost
-    } else if (info.si_code == CLD_EXITED) {
-      exit_status_ = info.si_status;
-    } else {
-      exit_status_ = 0;
-      term_signal_ = info.si_status;
-    }
+    ExitOf(info, &exit_status_, &term_signal_);
   }
 
-  // Runs on a JS thread. One poll() over the pipes and the pidfd until the child has exited and
-  // every pipe is done; without a pidfd the exit is polled with waitid(WNOHANG) on a backoff.
+  // Runs on a JS thread. One poll() over the pipes and the child's exit (its pidfd, or a tree
+  // command's eventfd) until the child has exited and every pipe is done; without either the exit
+  // is polled with waitid(WNOHANG) on a backoff.
   void Loop() {
     int backoff_ms = 1;
     std::vector<struct pollfd> fds;
@@ -266,31 +256,16 @@ class Runner {
         Kill();
         continue;
       }
-      fds.clear();
-      polled.clear();
-      for (Pipe& pipe : pipes_) {
-        short events = (pipe.writing ? POLLOUT : 0) | (pipe.reading ? POLLIN : 0);
-        if (events == 0) continue;
-        fds.push_back({pipe.fd.Get(), events, 0});
-        polled.push_back(&pipe);
-      }
+      PollSet(&fds, &polled);
       const int exit_fd = tree_exit_ != nullptr ? tree_exit_->event.Get() : pidfd_.Get();
-      const bool watch_pidfd = !exited_ && exit_fd >= 0;
-      if (watch_pidfd) fds.push_back({exit_fd, POLLIN, 0});
+      const bool watch_exit = !exited_ && exit_fd >= 0;
+      if (watch_exit) fds.push_back({exit_fd, POLLIN, 0});
       const bool poll_exit = !exited_ && exit_fd < 0;
       if (fds.empty() && poll_exit && !timer_active_) {
         Reap(true);  // nothing else to watch and no deadline: wait for exactly this child
         continue;
       }
-      int timeout = -1;
-      if (timer_active_) {
-        const uint64_t now = NowMs();
-        const uint64_t left = deadline_ > now ? deadline_ - now : 0;
-        timeout = left > INT32_MAX ? INT32_MAX : static_cast<int>(left);
-      }
-      if (poll_exit && (timeout < 0 || timeout > backoff_ms)) timeout = backoff_ms;
-      int n = poll(fds.data(), fds.size(), timeout);
-      if (n < 0) {
+      if (poll(fds.data(), fds.size(), PollTimeout(poll_exit ? backoff_ms : -1)) < 0) {
         if (errno == EINTR || errno == EAGAIN) continue;
         // poll itself failed (ENOMEM): stop as Node stops on a fatal loop error, without aborting.
         SetError(-errno);
@@ -298,23 +273,50 @@ class Runner {
         if (!exited_) Reap(true);
         return;
       }
-      bool progress = false;
-      for (size_t i = 0; i < polled.size(); ++i) {
-        const short revents = fds[i].revents;
-        if (revents == 0) continue;
-        progress = true;
-        Pipe* pipe = polled[i];
-        if (pipe->writing && (revents & (POLLOUT | POLLERR | POLLHUP))) Write(pipe);
-        if (killed_) break;
-        if (pipe->reading && (revents & (POLLIN | POLLERR | POLLHUP))) Read(pipe);
-        if (killed_) break;
-      }
-      if (watch_pidfd && (fds.back().revents & POLLIN)) Reap(false);
+      const bool progress = ServicePipes(fds, polled);
+      if (watch_exit && (fds.back().revents & POLLIN)) Reap(false);
       if (poll_exit) {
         Reap(false);
         backoff_ms = progress ? 1 : std::min(backoff_ms * 2, kMaxPollMs);
       }
     }
+  }
+
+  // Runs on a JS thread. The pipes still being written or read, and the events each waits for.
+  void PollSet(std::vector<struct pollfd>* fds, std::vector<Pipe*>* polled) {
+    fds->clear();
+    polled->clear();
+    for (Pipe& pipe : pipes_) {
+      short events = (pipe.writing ? POLLOUT : 0) | (pipe.reading ? POLLIN : 0);
+      if (events == 0) continue;
+      fds->push_back({pipe.fd.Get(), events, 0});
+      polled->push_back(&pipe);
+    }
+  }
+
+  // Runs on a JS thread. poll()'s timeout: until the deadline, and at most `cap_ms` (-1: no cap).
+  int PollTimeout(int cap_ms) const {
+    int timeout = -1;
+    if (timer_active_) {
+      const uint64_t now = NowMs();
+      const uint64_t left = deadline_ > now ? deadline_ - now : 0;
+      timeout = left > INT32_MAX ? INT32_MAX : static_cast<int>(left);
+    }
+    return cap_ms >= 0 && (timeout < 0 || timeout > cap_ms) ? cap_ms : timeout;
+  }
+
+  // Runs on a JS thread. Writes and reads the pipes poll() found ready; true if any was.
+  bool ServicePipes(const std::vector<struct pollfd>& fds, const std::vector<Pipe*>& polled) {
+    bool progress = false;
+    for (size_t i = 0; i < polled.size() && !killed_; ++i) {
+      const short revents = fds[i].revents;
+      if (revents == 0) continue;
+      progress = true;
+      Pipe* pipe = polled[i];
+      if (pipe->writing && (revents & (POLLOUT | POLLERR | POLLHUP))) Write(pipe);
+      if (!killed_ && pipe->reading && (revents & (POLLIN | POLLERR | POLLHUP))) Read(pipe);
+    }
+    return progress;
   }
 
   SpawnRequest* const request_;

@@ -1,6 +1,7 @@
 #include "syscalls.h"
 
 #include <errno.h>
+#include <sys/epoll.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -22,6 +23,13 @@ int WaitExit(pid_t pid, siginfo_t* info, bool block) {
 int SignalProcess(int pidfd, pid_t pid, int sig) {
   long r = pidfd >= 0 ? syscall(SYS_pidfd_send_signal, pidfd, sig, nullptr, 0) : kill(pid, sig);
   return r == 0 ? 0 : -errno;
+}
+
+int EpollControl(int epoll_fd, int op, int fd, uint32_t events, uint64_t tag) {
+  struct epoll_event ev = {};
+  ev.events = events;
+  ev.data.u64 = tag;
+  return epoll_ctl(epoll_fd, op, fd, &ev) == 0 ? 0 : -errno;
 }
 
 int PidfdOpen(pid_t pid) {

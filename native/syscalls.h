@@ -4,6 +4,9 @@
 
 #include <signal.h>
 #include <sys/types.h>
+#include <sys/wait.h>
+
+#include <cstdint>
 
 namespace tethered {
 
@@ -11,9 +14,19 @@ namespace tethered {
 // With block false, info->si_pid is 0 while it still runs.
 [[nodiscard]] int WaitExit(pid_t pid, siginfo_t* info, bool block);
 
+// Runs on any thread. The exit code and terminating signal (0 if none) WaitExit() reported; 0 and 0
+// after it failed (ECHILD: someone else's wildcard wait took the child, and its status is lost).
+inline void ExitOf(const siginfo_t& info, int* code, int* sig) {
+  *code = info.si_code == CLD_EXITED ? info.si_status : 0;
+  *sig = info.si_code == CLD_EXITED ? 0 : info.si_status;
+}
+
 // Runs on any thread. Signals one process we hold: through `pidfd` if it is >= 0, else by pid
 // (only for a child of ours that is not yet reaped, whose pid cannot have changed hands).
 [[nodiscard]] int SignalProcess(int pidfd, pid_t pid, int sig);
+
+// Runs on any thread. epoll_ctl(op) of `fd` for `events`, tagged with `tag`.
+[[nodiscard]] int EpollControl(int epoll_fd, int op, int fd, uint32_t events, uint64_t tag);
 
 // Runs on any thread. pidfd_open(pid): a pidfd or -errno.
 [[nodiscard]] int PidfdOpen(pid_t pid);

@@ -3,8 +3,6 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
-#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -75,18 +73,10 @@ void Spawner::LaunchTree(SpawnRequest* request) {
       PlanArgv({kGuardianArgv0, options.c_str()}, candidates, request->args);
   const std::vector<const char*> envp = CStrings(request->env);
   const char* file_candidate = guardian_path_.c_str();
-  std::vector<int> fd_scratch(fds.size());
-
-  LaunchPlan plan;
-  plan.argv = argv.data() + 1;
-  plan.envp = envp.data();
-  plan.candidates = &file_candidate;
-  plan.candidate_count = 1;
+  std::vector<int> fd_scratch;
+  LaunchPlan plan = MakePlan(&argv, envp.data(), &file_candidate, 1, fds, &fd_scratch);
   plan.exec_fd = guardian_use_memfd_ ? guardian_image_.memfd() : -1;
   plan.cwd = request->has_cwd ? request->cwd.c_str() : nullptr;
-  plan.fds = fds.data();
-  plan.fd_scratch = fd_scratch.data();
-  plan.fd_count = static_cast<int>(fds.size());
   // setsid and the ids are the command's (the guardian keeps Node's credentials, so it can
   // always signal the tree); the guardian's own death signal is one it reads, not dies of.
   plan.death_signal = kGuardianDeathSignal;
@@ -109,17 +99,10 @@ int Spawner::RunProbe(int exec_fd, const std::string& path) {
   std::vector<const char*> argv = PlanArgv({kGuardianArgv0, options.c_str()}, {});
   const char* envp[] = {nullptr};
   const char* candidate = path.c_str();
-  const int fds[] = {-1, -1, -1};
-  int fd_scratch[3];
-  LaunchPlan plan;
-  plan.argv = argv.data() + 1;
-  plan.envp = envp;
-  plan.candidates = &candidate;
-  plan.candidate_count = 1;
+  const std::vector<int> fds = {-1, -1, -1};
+  std::vector<int> fd_scratch;
+  LaunchPlan plan = MakePlan(&argv, envp, &candidate, 1, fds, &fd_scratch);
   plan.exec_fd = exec_fd;
-  plan.fds = fds;
-  plan.fd_scratch = fd_scratch;
-  plan.fd_count = 3;
   pid_t pid = 0;
   UniqueFd pidfd;
   if (int err = Clone(&plan, &pid, &pidfd); err != 0) return err;

@@ -5,11 +5,11 @@
 #ifndef TETHERED_CHILD_STEPS_H_
 #define TETHERED_CHILD_STEPS_H_
 
+#include <errno.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 
-#include "execvp_errors.h"
 #include "raw_syscall.h"
 
 namespace tethered {
@@ -45,6 +45,24 @@ inline void UnblockSignals() {
   const unsigned long empty_mask = 0;
   RawSyscall(SYS_rt_sigprocmask, SIG_SETMASK, reinterpret_cast<long>(&empty_mask), 0,
              sizeof(empty_mask));
+}
+
+// Runs in a cloned child before exec (async-signal-safe, touches nothing). True when execvp would
+// try the next candidate after execve failed with `negative_errno`; EACCES is also remembered.
+inline bool ExecvpTriesNext(long negative_errno, bool* saw_eacces) {
+  switch (-negative_errno) {
+    case EACCES:
+      *saw_eacces = true;
+      return true;
+    case ENOENT:
+    case ESTALE:
+    case ENOTDIR:
+    case ENODEV:
+    case ETIMEDOUT:
+      return true;
+    default:
+      return false;
+  }
 }
 
 // Runs in a cloned child. execve over the `count` candidate paths with glibc execvp's semantics;

@@ -66,21 +66,10 @@ constexpr long kFirstPauseMs = 10;        // between walks while they find new p
 constexpr long kGracePauseMs = 200;       // at most, between walks of the grace period
 constexpr int kControlBatch = 256;        // control messages read before the loop looks around
 
-struct Options {
-  int control_fd = -1;
-  int tree_signal = SIGTERM;
-  int grace_ms = 0;
-  int flags = 0;
-  unsigned uid = 0;
-  unsigned gid = 0;
-  int candidates = 0;
-  long parent_pid = 0;
-  unsigned pause_before_prctl_ms = 0;
-  unsigned walk_pause_ms = 0;
-};
-
 struct State {
-  Options opt;
+  long opt[kGuardianOptionCount] = {};  // the option fields, by GuardianOption
+  int control_fd = -1;
+  int flags = 0;
   const char* const* envp = nullptr;
   const char* const* candidates = nullptr;
   const char** user_argv = nullptr;  // user_argv[-1] (the last candidate or the options) is scratch
@@ -96,13 +85,13 @@ struct State {
 State g;
 tree_walk::SeenSlot seen_slots[kSeenSlots];
 
+// Runs in the guardian.
 [[noreturn]] void Exit(int code) {
   for (;;) RawSyscall(SYS_exit_group, code);
 }
 
-// Runs in the guardian. Parses the comma-separated decimal option fields.
-bool ParseOptions(const char* s, Options* opt) {
-  long fields[kGuardianOptionCount];
+// Runs in the guardian. Parses the comma-separated decimal option fields into g.opt.
+bool ParseOptions(const char* s) {
   int n = 0;
   long value = 0;
   bool negative = false;
@@ -115,7 +104,7 @@ bool ParseOptions(const char* s, Options* opt) {
       any = true;
     } else if (*s == ',' || *s == '\0') {
       if (!any || n == kGuardianOptionCount) return false;
-      fields[n++] = negative ? -value : value;
+      g.opt[n++] = negative ? -value : value;
       value = 0;
       negative = any = false;
       if (*s == '\0') break;
@@ -123,18 +112,10 @@ bool ParseOptions(const char* s, Options* opt) {
       return false;
     }
   }
-  if (n != kGuardianOptionCount || fields[kOptVersion] != kGuardianVersion) return false;
-  opt->control_fd = static_cast<int>(fields[kOptControlFd]);
-  opt->tree_signal = static_cast<int>(fields[kOptTreeSignal]);
-  opt->grace_ms = static_cast<int>(fields[kOptGraceMs]);
-  opt->flags = static_cast<int>(fields[kOptFlags]);
-  opt->uid = static_cast<unsigned>(fields[kOptUid]);
-  opt->gid = static_cast<unsigned>(fields[kOptGid]);
-  opt->candidates = static_cast<int>(fields[kOptCandidates]);
-  opt->parent_pid = fields[kOptParentPid];
-  opt->pause_before_prctl_ms = static_cast<unsigned>(fields[kOptPauseBeforePrctl]);
-  opt->walk_pause_ms = static_cast<unsigned>(fields[kOptWalkPause]);
-  return opt->control_fd >= 3 && opt->candidates >= 0;
+  g.control_fd = static_cast<int>(g.opt[kOptControlFd]);
+  g.flags = static_cast<int>(g.opt[kOptFlags]);
+  return n == kGuardianOptionCount && g.opt[kOptVersion] == kGuardianVersion && g.control_fd >= 3 &&
+         g.opt[kOptCandidates] >= 0;
 }
 
 long NowMs() {
@@ -161,13 +142,14 @@ void Send(int32_t type, int32_t a, int32_t b, int fd = -1) {
     cmsg->cmsg_len = CMSG_LEN(sizeof(int));
     memcpy(CMSG_DATA(cmsg), &fd, sizeof(int));
   }
-  while (RawSyscall(SYS_sendmsg, g.opt.control_fd, reinterpret_cast<long>(&hdr), MSG_NOSIGNAL) ==
+  while (RawSyscall(SYS_sendmsg, g.control_fd, reinterpret_cast<long>(&hdr), MSG_NOSIGNAL) ==
          -EINTR) {
   }
 }
 
 // ---- the command child (after clone(CLONE_VFORK): a copy of our memory, we wait for its exec)
 
+// Runs in the command child. Records why it cannot exec, for the guardian, and exits.
 [[noreturn]] void CommandFail(long negative_errno) {
   *g.exec_error = static_cast<int>(-negative_errno);
   for (;;) RawSyscall(SYS_exit, 127);
@@ -179,14 +161,15 @@ void Send(int32_t type, int32_t a, int32_t b, int fd = -1) {
 // tree signal comes from the guardian. Never inlined: the child runs on the guardian's stack
 // (vfork-style), so its frames must lie below the caller's.
 [[noreturn]] __attribute__((noinline)) void RunCommand() {
-  const int flags = g.opt.flags;
-  if (long r = StartSession(flags & kFlagDetached); r < 0) CommandFail(r);
-  long r = SetIds(flags & kFlagSetUid, g.opt.uid, flags & kFlagSetGid, g.opt.gid);
-  if (r < 0) CommandFail(r);
-  r = ArmDeathSignal(SIGKILL, g.self, g.opt.pause_before_prctl_ms);
+  const unsigned uid = static_cast<unsigned>(g.opt[kOptUid]);
+  const unsigned gid = static_cast<unsigned>(g.opt[kOptGid]);
+  const unsigned pause_ms = static_cast<unsigned>(g.opt[kOptPauseBeforePrctl]);
+  long r = StartSession(g.flags & kFlagDetached);  // the new session's id, or -errno
+  if (r >= 0) r = SetIds(g.flags & kFlagSetUid, uid, g.flags & kFlagSetGid, gid);
+  if (r >= 0) r = ArmDeathSignal(SIGKILL, g.self, pause_ms);
   if (r < 0) CommandFail(r);
   UnblockSignals();
-  CommandFail(ExecvpCandidates(g.candidates, g.opt.candidates, g.user_argv, g.envp));
+  CommandFail(ExecvpCandidates(g.candidates, g.opt[kOptCandidates], g.user_argv, g.envp));
 }
 
 // Runs in the guardian. clone(CLONE_VM | CLONE_VFORK) with no new stack: vfork. The child borrows
@@ -197,7 +180,7 @@ long CloneCommand(int* pidfd) {
   *pidfd = -1;
   long flags = CLONE_VM | CLONE_VFORK | SIGCHLD;
   long pid = -EINVAL;
-  if (!(g.opt.flags & kFlagNoPidfd)) {
+  if (!(g.flags & kFlagNoPidfd)) {
     int fd = -1;
     // x86_64: clone(flags, stack, parent_tid, child_tid, tls); aarch64: (..., parent_tid, tls,
     // child_tid). CLONE_PIDFD stores the fd through parent_tid, the third argument on both.
@@ -205,7 +188,7 @@ long CloneCommand(int* pidfd) {
     if (pid == 0) RunCommand();
     if (pid > 0) *pidfd = fd;
   }
-  if (pid == -EINVAL || (g.opt.flags & kFlagNoPidfd)) {  // kernel < 5.2: no CLONE_PIDFD
+  if (pid == -EINVAL || (g.flags & kFlagNoPidfd)) {  // kernel < 5.2: no CLONE_PIDFD
     pid = RawSyscall(SYS_clone, flags, 0, 0, 0, 0);
     if (pid == 0) RunCommand();
   }
@@ -226,11 +209,8 @@ bool ReapAll() {
     if (info.si_pid == 0) return true;
     if (info.si_pid == g.command && !g.command_reaped) {
       g.command_reaped = true;
-      if (info.si_code == CLD_EXITED) {
-        Send(kMsgExited, info.si_status, 0);
-      } else {
-        Send(kMsgExited, 0, info.si_status);
-      }
+      const bool exited = info.si_code == CLD_EXITED;
+      Send(kMsgExited, exited ? info.si_status : 0, exited ? 0 : info.si_status);
     }
   }
 }
@@ -238,21 +218,21 @@ bool ReapAll() {
 // Runs in the guardian. Walks the tree once and sends `sig` to each process `seen` does not hold
 // yet (adding it): how many such processes the walk found, plus one if it could not hold them all.
 int SignalNew(int sig) {
-  tree_walk::Walk walk = {static_cast<pid_t>(g.self), sig, !(g.opt.flags & kFlagNoPidfd)};
-  walk.pause_ms = g.opt.walk_pause_ms;
-  walk.scan_proc = (g.opt.flags & kFlagScanProc) != 0;
+  tree_walk::Walk walk = {static_cast<pid_t>(g.self), sig, !(g.flags & kFlagNoPidfd)};
+  walk.pause_ms = static_cast<unsigned>(g.opt[kOptWalkPause]);
+  walk.scan_proc = (g.flags & kFlagScanProc) != 0;
   walk.seen = &g.seen;
   static tree_walk::Found found[kMaxFound];
   int count = 0;
   tree_walk::CollectChildrenOf(&walk, found, kMaxFound, &count, static_cast<pid_t>(g.self), -1, 0);
   tree_walk::SignalFound(&walk, found, count);
-  return walk.found + (walk.truncated ? 1 : 0);
+  return count + (walk.truncated ? 1 : 0);
 }
 
 // Runs in the guardian. Waits up to `ms` for a signal (SIGCHLD) or control message; drains the
 // signalfd. Returns the poll result for the control fd (POLLIN/POLLHUP bits) or 0.
 int WaitEvents(long ms, bool watch_control) {
-  struct pollfd fds[2] = {{g.signal_fd, POLLIN, 0}, {g.opt.control_fd, POLLIN, 0}};
+  struct pollfd fds[2] = {{g.signal_fd, POLLIN, 0}, {g.control_fd, POLLIN, 0}};
   struct timespec ts = {static_cast<time_t>(ms / 1000), (ms % 1000) * 1000000L};
   long r = RawSyscall(SYS_ppoll, reinterpret_cast<long>(fds), watch_control ? 2 : 1,
                       ms < 0 ? 0 : reinterpret_cast<long>(&ts), 0, 8);
@@ -302,15 +282,17 @@ void KillEverything() {
 
 // Runs in the guardian. The parent died: deathSignal to the whole tree, grace, SIGKILL, reap, exit.
 [[noreturn]] void ShutDown() {
-  const long deadline = NowMs() + (g.opt.grace_ms > 0 ? g.opt.grace_ms : 0);
-  if (g.opt.tree_signal != SIGKILL && g.opt.grace_ms > 0) {
+  const int tree_signal = static_cast<int>(g.opt[kOptTreeSignal]);
+  const long grace_ms = g.opt[kOptGraceMs];
+  const long deadline = NowMs() + (grace_ms > 0 ? grace_ms : 0);
+  if (tree_signal != SIGKILL && grace_ms > 0) {
     // Each process gets the death signal once, those that appear during the grace period (forked,
     // or handed to us when their parent dies; without pidfds only these) as they are found.
     g.seen.Clear();
     long pause = kFirstPauseMs;
     for (;;) {
       if (!ReapAll()) Exit(0);
-      const int found = SignalNew(g.opt.tree_signal);
+      const int found = SignalNew(tree_signal);
       long left = deadline - NowMs();
       if (left <= 0) break;
       pause = NextPause(pause, found, kGracePauseMs);
@@ -330,7 +312,7 @@ bool ReadControl(long* kill_deadline) {
     GuardianMessage msg;
     long n;
     do {
-      n = RawSyscall(SYS_recvfrom, g.opt.control_fd, reinterpret_cast<long>(&msg), sizeof(msg),
+      n = RawSyscall(SYS_recvfrom, g.control_fd, reinterpret_cast<long>(&msg), sizeof(msg),
                      MSG_DONTWAIT, 0, 0);
     } while (n == -EINTR);
     if (n == -EAGAIN) return true;
@@ -359,66 +341,49 @@ void CloseRange(int lo, int hi) {
 // Runs in the guardian. True when the Node process that started us is gone.
 bool ParentGone() {
   long ppid = RawSyscall(SYS_getppid);
-  return ppid != g.opt.parent_pid;
+  return ppid != g.opt[kOptParentPid];
 }
 
-// Runs in the guardian: its whole life, in order (set-up, the command, the loop until nothing is
-// left to guard). Longer than the others so that the order of the set-up steps reads top down.
-[[noreturn]] void Main(int argc, char** argv, char** envp) {
-  g.envp = envp;
-  if (argc < 2 || !ParseOptions(argv[1], &g.opt)) Exit(2);
-  // Probe: the addon checks that we can run here, subreaper support included.
-  if (g.opt.flags & kFlagProbe) Exit(RawSyscall(SYS_prctl, PR_SET_CHILD_SUBREAPER, 1) == 0 ? 0 : 3);
-  if (argc < 2 + g.opt.candidates + 1) Exit(2);
-  g.candidates = argv + 2;
-  g.user_argv = const_cast<const char**>(argv + 2 + g.opt.candidates);
-  g.self = RawSyscall(SYS_getpid);
-  g.seen = tree_walk::Seen{seen_slots, kSeenSlots, 1, 0};
-  const int control = g.opt.control_fd;
+// Runs in the guardian, before the command exists. Reports `negative_errno` as the launch's
+// failure and exits.
+[[noreturn]] void FailStart(long negative_errno) {
+  Send(kMsgExecFailed, static_cast<int32_t>(-negative_errno), 0);
+  Exit(0);
+}
+
+// Runs in the guardian. Becomes a subreaper, blocks every signal but reads SIGCHLD and the death
+// signal from a signalfd, and maps the page the command child writes its exec error to.
+void SetUp() {
   // Exec'd from a memfd, our comm would be the fd's number: name ourselves for ps and top.
   RawSyscall(SYS_prctl, PR_SET_NAME, reinterpret_cast<long>(kGuardianComm));
-
-  // From the first instruction on, a dead parent is visible as EOF on `control`: only the Node
-  // process holds the other end. Mark ours close-on-exec so the command inherits nothing extra.
-  RawSyscall(SYS_fcntl, control, F_SETFD, FD_CLOEXEC);
-  long r = RawSyscall(SYS_prctl, PR_SET_CHILD_SUBREAPER, 1);
-  if (r < 0) {
-    Send(kMsgExecFailed, static_cast<int32_t>(-r), 0);
-    Exit(0);
-  }
+  // From the first instruction on, a dead parent is visible as EOF on the control socket: only the
+  // Node process holds the other end. Ours is close-on-exec so the command inherits nothing extra.
+  RawSyscall(SYS_fcntl, g.control_fd, F_SETFD, FD_CLOEXEC);
+  if (long r = RawSyscall(SYS_prctl, PR_SET_CHILD_SUBREAPER, 1); r < 0) FailStart(r);
   unsigned long mask = ~0UL;
   // Every signal stays blocked (the spawner thread's mask was emptied just before our exec).
   RawSyscall(SYS_rt_sigprocmask, SIG_SETMASK, reinterpret_cast<long>(&mask), 0, 8);
   unsigned long wanted = (1UL << (SIGCHLD - 1)) | (1UL << (kGuardianDeathSignal - 1));
   g.signal_fd = static_cast<int>(
       RawSyscall(SYS_signalfd4, -1, reinterpret_cast<long>(&wanted), 8, SFD_CLOEXEC));
-  if (g.signal_fd < 0) {
-    Send(kMsgExecFailed, -g.signal_fd, 0);
-    Exit(0);
-  }
-  RawSyscall(SYS_fcntl, g.signal_fd, F_SETFD, FD_CLOEXEC);
+  if (g.signal_fd < 0) FailStart(g.signal_fd);
   long page =
       RawSyscall(SYS_mmap, 0, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-  if (page < 0 && page > -4096) {
-    Send(kMsgExecFailed, static_cast<int32_t>(-page), 0);
-    Exit(0);
-  }
+  if (page < 0 && page > -4096) FailStart(page);
   g.exec_error = reinterpret_cast<int*>(page);
-  // Parent already gone before we could watch it: start nothing.
-  if (ParentGone()) Exit(0);
+}
 
+// Runs in the guardian. Starts the command and reports its pid (and pidfd), or its exec error and
+// exits; then closes every fd but the control socket and the signalfd.
+void StartCommand() {
   int pidfd = -1;
-  long pid = CloneCommand(&pidfd);
-  if (pid < 0) {
-    Send(kMsgExecFailed, static_cast<int32_t>(-pid), 0);
-    Exit(0);
-  }
+  const long pid = CloneCommand(&pidfd);
+  if (pid < 0) FailStart(pid);
   g.command = pid;
   if (*g.exec_error != 0) {
     siginfo_t info;
     RawSyscall(SYS_waitid, P_PID, pid, reinterpret_cast<long>(&info), WEXITED, 0);
-    Send(kMsgExecFailed, *g.exec_error, 0);
-    Exit(0);
+    FailStart(-*g.exec_error);
   }
   // The command stays in Node's process group (job control and Ctrl-C rely on it); we leave it, so
   // that a signal to that group (`kill -9 -<pgid>`, `timeout -s KILL`, a shell's `kill %1`) leaves
@@ -429,15 +394,19 @@ bool ParentGone() {
   Send(kMsgStarted, static_cast<int32_t>(pid), 0, pidfd);
   if (pidfd >= 0) RawSyscall(SYS_close, pidfd);
   // The command has its own copies of the stdio fds: holding them would delay EOF on Node's pipes.
-  const int low = control < g.signal_fd ? control : g.signal_fd;
-  const int high = control < g.signal_fd ? g.signal_fd : control;
+  const int low = g.control_fd < g.signal_fd ? g.control_fd : g.signal_fd;
+  const int high = g.control_fd < g.signal_fd ? g.signal_fd : g.control_fd;
   CloseRange(0, low - 1);
   CloseRange(low + 1, high - 1);
   CloseRange(high + 1, ~0U >> 1);
+}
 
+// Runs in the guardian: reaps, carries out the addon's requests, and shuts the tree down once the
+// parent is gone; exits when nothing is left to guard.
+[[noreturn]] void Guard() {
   long kill_deadline = -1;  // killTree() with a grace period: SIGKILL the tree at this time
   for (;;) {
-    if (!ReapAll() && g.command_reaped) Exit(0);  // nothing left to guard
+    if (!ReapAll() && g.command_reaped) Exit(0);
     long wait_ms = -1;
     if (kill_deadline >= 0) {
       wait_ms = kill_deadline - NowMs();
@@ -451,6 +420,23 @@ bool ParentGone() {
     if ((revents & (POLLIN | POLLHUP | POLLERR)) && !ReadControl(&kill_deadline)) ShutDown();
     if (ParentGone()) ShutDown();
   }
+}
+
+// Runs in the guardian: its whole life (see the top of this file).
+[[noreturn]] void Main(int argc, char** argv, char** envp) {
+  if (argc < 2 || !ParseOptions(argv[1])) Exit(2);
+  // Probe: the addon checks that we can run here, subreaper support included.
+  if (g.flags & kFlagProbe) Exit(RawSyscall(SYS_prctl, PR_SET_CHILD_SUBREAPER, 1) == 0 ? 0 : 3);
+  if (argc < 2 + g.opt[kOptCandidates] + 1) Exit(2);
+  g.envp = envp;
+  g.candidates = argv + 2;
+  g.user_argv = const_cast<const char**>(argv + 2 + g.opt[kOptCandidates]);
+  g.self = RawSyscall(SYS_getpid);
+  g.seen = tree_walk::Seen{seen_slots, kSeenSlots, 1, 0};
+  SetUp();
+  if (ParentGone()) Exit(0);  // gone before we could watch it: start nothing
+  StartCommand();
+  Guard();
 }
 
 }  // namespace

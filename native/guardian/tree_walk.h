@@ -54,25 +54,24 @@ struct Seen {
   }
   // Runs on any thread. True if (pid, start) was added; false if it was already there.
   bool Add(pid_t pid, unsigned long long start) {
-    unsigned i = (static_cast<unsigned>(pid) * 2654435761u) & (capacity - 1);
-    for (;; i = (i + 1) & (capacity - 1)) {
-      SeenSlot& slot = slots[i];
-      if (slot.generation != generation) {
-        if (count >= capacity / 4 * 3) return true;  // full: treat as new
-        slot = SeenSlot{generation, pid, start};
-        ++count;
-        return true;
-      }
-      if (slot.pid == pid && slot.start == start) return false;
-    }
+    SeenSlot* slot = Find(pid, start);
+    if (slot->generation == generation) return false;
+    if (count >= capacity / 4 * 3) return true;  // full: treat as new
+    *slot = SeenSlot{generation, pid, start};
+    ++count;
+    return true;
   }
   // Runs on any thread. True if (pid, start) is in the set.
-  bool Has(pid_t pid, unsigned long long start) const {
+  bool Has(pid_t pid, unsigned long long start) {
+    return Find(pid, start)->generation == generation;
+  }
+  // Runs on any thread. The slot holding (pid, start), else the free slot where it would go (the
+  // set is never more than three quarters full).
+  SeenSlot* Find(pid_t pid, unsigned long long start) {
     unsigned i = (static_cast<unsigned>(pid) * 2654435761u) & (capacity - 1);
     for (;; i = (i + 1) & (capacity - 1)) {
-      const SeenSlot& slot = slots[i];
-      if (slot.generation != generation) return false;
-      if (slot.pid == pid && slot.start == start) return true;
+      SeenSlot* slot = &slots[i];
+      if (slot->generation != generation || (slot->pid == pid && slot->start == start)) return slot;
     }
   }
 };
@@ -84,9 +83,7 @@ struct Walk {
   unsigned pause_ms = 0;   // test knob: pause before each pidfd_open of a deeper process
   bool scan_proc = false;  // find children by scanning /proc, as without CONFIG_PROC_CHILDREN
   Seen* seen = nullptr;    // processes signalled before: skipped (their children are still walked)
-  int found = 0;           // out: processes found that `seen` did not hold
   bool truncated = false;  // out: the buffer was full: more are left for another walk
-  int signalled = 0;       // out: how many processes were signalled
 };
 
 // Runs on any thread, in any process. Writes the decimal `value` at `out`; returns the end.
@@ -310,10 +307,7 @@ inline void CollectChildrenOf(Walk* walk, Found* found, int cap, int* count, pid
       return true;
     }
     const bool fresh = walk->seen == nullptr || !walk->seen->Has(child, stat.start);
-    if (fresh) {
-      found[(*count)++] = Found{child, pidfd, own, stat.start};
-      ++walk->found;
-    }
+    if (fresh) found[(*count)++] = Found{child, pidfd, own, stat.start};
     if (pidfd >= 0 && depth < kMaxDepth) {
       CollectChildrenOf(walk, found, cap, count, child, pidfd, depth + 1);
     }
@@ -329,7 +323,6 @@ inline void SignalFound(Walk* walk, Found* found, int count) {
     long r = found[i].pidfd >= 0
                  ? RawSyscall(SYS_pidfd_send_signal, found[i].pidfd, walk->sig, 0, 0)
                  : (found[i].own ? RawSyscall(SYS_kill, found[i].pid, walk->sig) : -ESRCH);
-    if (r == 0) ++walk->signalled;
     if (walk->seen != nullptr && (r == 0 || r == -EPERM)) {
       walk->seen->Add(found[i].pid, found[i].start);
     }
