@@ -46,9 +46,9 @@ function tethered(nodeFunction: (...args: never[]) => unknown, arm: Arm = withTe
 
 /**
  * Tethered `child_process.spawn`. Same arguments, validation, events, errors and stdio as Node's
- * (it is Node's own function, driving a tethered Process handle), plus the `deathSignal` and
- * `requireTether` options. Differs from Node in one intended way: `kill()` right after a failed
- * spawn returns `false` and signals nothing (Node 20 signals the caller's process group).
+ * (it is Node's own function, driving a tethered Process handle), plus the options of
+ * `TetherOptions`. Differs from Node in one intended way: `kill()` right after a failed spawn
+ * returns `false` and signals nothing (Node 20 signals the caller's process group).
  */
 export const spawn = tethered(childProcess.spawn) as SpawnFunction;
 
@@ -67,9 +67,8 @@ export const fork = tethered(childProcess.fork) as ForkFunction;
 /**
  * Tethered `child_process.spawnSync`: Node's own function (same validation, defaults, result
  * object and errors), whose child is launched by tethered's spawner thread with a death signal
- * and waited for on the calling thread; plus the `deathSignal`, `requireTether`, `tree` and
- * `treeGraceMs` options.
- * Differences from Node: none observable in the result; the child is tethered.
+ * and waited for on the calling thread; plus the options of `TetherOptions`. Differences from
+ * Node: none observable in the result; the child is tethered.
  */
 export const spawnSync = tethered(childProcess.spawnSync, withSyncTether) as SpawnSyncFunction;
 

@@ -1,9 +1,8 @@
 // The options tethered adds to Node's (deathSignal, requireTether, tree, treeGraceMs,
-// killDescendants): their
-// validation, with the errors Node's own validation builds for the options they resemble; the
-// request a call makes of the seams, read from its options object; and that request resolved
-// against the process-wide defaults. The async seam (seam.ts) and the sync one (sync.ts) only
-// patch Node and apply what this module decides.
+// killDescendants): their validation, with the errors Node's own validation builds for the options
+// they resemble; the request a call makes of the seams, read from its options object; and that
+// request resolved against the process-wide defaults. The async seam (seam.ts) and the sync one
+// (sync.ts) only patch Node and apply what this module decides.
 import * as childProcess from 'node:child_process';
 import { constants as osConstants } from 'node:os';
 import type { NativeBinding } from './binding.js';
@@ -14,37 +13,34 @@ import { treeSupport } from './tree-support.js';
 
 type AnyFunction = (...args: never[]) => unknown;
 
+const OPTION_NAMES = [
+  'deathSignal',
+  'requireTether',
+  'tree',
+  'treeGraceMs',
+  'killDescendants',
+] as const;
+
 /** The tethered options of one call, exactly as given (`undefined` where absent). */
-export interface TetherRequest {
-  deathSignal: unknown;
-  requireTether: unknown;
-  tree?: unknown;
-  treeGraceMs?: unknown;
-  killDescendants?: unknown;
-}
+export type TetherRequest = { [Name in (typeof OPTION_NAMES)[number]]?: unknown };
 
 /** The tethered options read from Node's options object `options` (any value; Node validates). */
 export function requestOf(options: unknown): TetherRequest {
-  if (typeof options !== 'object' || options === null) {
-    return { deathSignal: undefined, requireTether: undefined };
-  }
+  if (typeof options !== 'object' || options === null) return {};
   const bag = options as Record<string, unknown>;
-  return {
-    deathSignal: bag['deathSignal'],
-    requireTether: bag['requireTether'],
-    tree: bag['tree'],
-    treeGraceMs: bag['treeGraceMs'],
-    killDescendants: bag['killDescendants'],
-  };
+  return Object.fromEntries(OPTION_NAMES.map((name) => [name, bag[name]]));
 }
 
-/** The request of a call's arguments: its options object, found the way Node's normalisers find it. */
+/** Where a call's options object is, found the way Node's normalisers find it (-1: none). */
+export function optionsIndex(args: readonly unknown[]): number {
+  return args.findIndex(
+    (arg, i) => i > 0 && typeof arg === 'object' && arg !== null && !Array.isArray(arg),
+  );
+}
+
+/** The request of a call's arguments: that of its options object. */
 export function requestOfArguments(args: readonly unknown[]): TetherRequest {
-  for (let i = 1; i < args.length; i++) {
-    const arg = args[i];
-    if (typeof arg === 'object' && arg !== null && !Array.isArray(arg)) return requestOf(arg);
-  }
-  return requestOf(undefined);
+  return requestOf(args[optionsIndex(args)]);
 }
 
 /**
@@ -94,12 +90,11 @@ export function resolveTether(request: TetherRequest, detached: boolean): Resolv
     request.tree === undefined || request.tree === null
       ? defaults.tree === true && deathSignal !== 0
       : explicitTree;
-  const grace = request.treeGraceMs ?? defaults.treeGraceMs ?? DEFAULT_TREE_GRACE_MS;
   return {
     deathSignal,
     requireTether: (request.requireTether ?? defaults.requireTether) === true,
     tree,
-    treeGraceMs: grace as number,
+    treeGraceMs: (request.treeGraceMs ?? defaults.treeGraceMs ?? DEFAULT_TREE_GRACE_MS) as number,
     killDescendants: (request.killDescendants ?? defaults.killDescendants) as boolean | undefined,
   };
 }
@@ -270,8 +265,8 @@ export function validateDeathSignal(value: unknown, above?: AnyFunction): void {
 }
 
 /**
- * Throws Node's `ERR_INVALID_ARG_TYPE` for the boolean option `name` unless `value` is a boolean,
- * `undefined` or `null`; its stack starts at the call of `above`.
+ * Throws Node's `ERR_INVALID_ARG_TYPE` (as for `detached`, naming `options.<name>`) unless `value`
+ * is a boolean, `undefined` or `null`; its stack starts at the call of `above`.
  */
 function validateBooleanOption(value: unknown, name: string, above: AnyFunction): void {
   if (value === undefined || value === null || typeof value === 'boolean') return;
@@ -279,17 +274,17 @@ function validateBooleanOption(value: unknown, name: string, above: AnyFunction)
   if (error !== undefined) throw restack(renamed(error, 'detached', name), above);
 }
 
-/** `requireTether` is validated as Node validates a boolean option (naming `options.requireTether`). */
+/** `requireTether`, validated as a boolean option (see {@link validateBooleanOption}). */
 export function validateRequireTether(value: unknown, above?: AnyFunction): void {
   validateBooleanOption(value, 'requireTether', above ?? validateRequireTether);
 }
 
-/** `tree` is validated as Node validates a boolean option (naming `options.tree`). */
+/** `tree`, validated as a boolean option. */
 export function validateTree(value: unknown, above?: AnyFunction): void {
   validateBooleanOption(value, 'tree', above ?? validateTree);
 }
 
-/** `killDescendants` is validated as Node validates a boolean option (naming `options.killDescendants`). */
+/** `killDescendants`, validated as a boolean option. */
 export function validateKillDescendants(value: unknown, above?: AnyFunction): void {
   validateBooleanOption(value, 'killDescendants', above ?? validateKillDescendants);
 }

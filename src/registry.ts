@@ -1,7 +1,7 @@
 // The Registry: per environment (and addon instance), the addon's event delivery, the live
 // children by id, and the count of referenced children that keeps the event loop alive.
-import { constants as osConstants } from 'node:os';
 import { EVENT_EXIT, EVENT_SPAWNED, type NativeBinding } from './binding.js';
+import { errnoName } from './errno.js';
 
 /** How long one loop turn may spend delivering queued exits before yielding to the loop. */
 const EXIT_DELIVERY_BUDGET_MS = 4;
@@ -42,8 +42,7 @@ export class Registry {
   /** Why this environment cannot launch tethered children, or undefined when it can. */
   initProblem(): string | undefined {
     if (this.initError === 0) return undefined;
-    const name = Object.entries(osConstants.errno).find(([, v]) => v === -this.initError)?.[0];
-    return `the addon could not set up event delivery for this environment (init: ${name ?? String(this.initError)})`;
+    return `the addon could not set up event delivery for this environment (init: ${errnoName(this.initError)})`;
   }
 
   retain(): void {

@@ -12,7 +12,7 @@ import {
   type HandleSpawnOptions,
   type PreparedLaunch,
 } from './launch-request.js';
-import { requestOfArguments, type LaunchMode } from './options.js';
+import { optionsIndex, requestOfArguments, type LaunchMode } from './options.js';
 import type { Registry } from './registry.js';
 import { withTether } from './seam.js';
 import type { SpawnAsyncFunction } from './types.js';
@@ -144,12 +144,10 @@ function settleOnSpawn(
  */
 function withoutEnvironment(args: readonly unknown[]): unknown[] {
   const replayArgs = [...args];
-  for (let i = 1; i < replayArgs.length; i++) {
-    const arg = replayArgs[i];
-    if (typeof arg === 'object' && arg !== null && !Array.isArray(arg)) {
-      replayArgs[i] = { ...arg, env: {} };
-      return replayArgs;
-    }
+  const i = optionsIndex(args);
+  if (i !== -1) {
+    replayArgs[i] = { ...(args[i] as object), env: {} };
+    return replayArgs;
   }
   if (replayArgs.length < 2) replayArgs.length = 2;
   replayArgs[2] = { env: {} };

@@ -46,12 +46,6 @@ let installed = false;
 let registered = false;
 const pending = new Armed<TetherRequest>();
 
-const SIGTERM = osConstants.signals.SIGTERM;
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
 /**
  * Finds the spawn_sync binding and checks that node:child_process really calls it, with a probe
  * that throws before anything is spawned. process.binding prints no warning in a normal run; with
@@ -66,7 +60,7 @@ function locate(): SyncSeam {
   try {
     object = (getBinding as (name: string) => unknown).call(process, 'spawn_sync');
   } catch (error) {
-    return { problem: `process.binding('spawn_sync') failed: ${messageOf(error)}` };
+    return { problem: `process.binding('spawn_sync') failed: ${(error as Error).message}` };
   }
   const binding = object as Partial<SpawnSyncBinding> | null;
   if (binding === null || typeof binding !== 'object' || typeof binding.spawn !== 'function') {
@@ -94,10 +88,7 @@ function locate(): SyncSeam {
   return { binding: binding as SpawnSyncBinding, original };
 }
 
-function syncSeam(): SyncSeam {
-  seam ??= locate();
-  return seam;
-}
+const syncSeam = (): SyncSeam => (seam ??= locate());
 
 /** Why spawnSync/execSync/execFileSync cannot be tethered on this Node, or undefined. */
 export function syncSeamProblem(): string | undefined {
@@ -211,7 +202,7 @@ function planOf(options: SyncOptions, mode: LaunchMode): Plan | string {
     inputs,
     Math.trunc(options.timeout ?? 0),
     options.maxBuffer ?? 0,
-    options.killSignal ?? SIGTERM,
+    options.killSignal ?? osConstants.signals.SIGTERM,
     PIPE_BUFFER_SIZE,
     mode.killDescendants,
   ];

@@ -17,19 +17,18 @@ export function treeSupport(binding: NativeBinding): [ok: boolean, reason: strin
   const [ok, memfdStep, memfdError, filePath, fileError] = binding.treeSupport();
   if (ok) return [true, ''];
   if (memfdStep === TREE_NO_THREAD) return [false, 'the spawner thread could not be started'];
-  const name = (error: number): string => errnoName(error);
   let reason: string;
   if (memfdStep === TREE_MEMFD_DISABLED) {
     reason = 'TETHERED_TEST_NO_MEMFD is set';
   } else if (memfdStep === TREE_MEMFD_CREATE) {
-    reason = `memfd_create failed (${name(memfdError)})`;
+    reason = `memfd_create failed (${errnoName(memfdError)})`;
   } else if (memfdStep === TREE_MEMFD_EXEC && memfdError === ENOSYS) {
     return [false, NO_SUBREAPER]; // the file was not tried: it would not help
   } else {
-    reason = `the helper cannot be executed from a memfd (${name(memfdError)})`;
+    reason = `the helper cannot be executed from a memfd (${errnoName(memfdError)})`;
   }
   if (fileError === ENOSYS)
     return [false, `${reason}; the helper file ${filePath} runs, but ${NO_SUBREAPER}`];
   const file = filePath === '' ? '(unknown path)' : filePath;
-  return [false, `${reason}; the helper file ${file} cannot be executed (${name(fileError)})`];
+  return [false, `${reason}; the helper file ${file} cannot be executed (${errnoName(fileError)})`];
 }

@@ -63,16 +63,11 @@ function inheritedPreloads(): { require: boolean; import: boolean } {
  */
 let inheritableExecArgv: string[] | undefined;
 
-/** `options` with tethered/register preloaded first, or undefined when inheritance does it. */
-function withRegister(
-  options: WorkerOptions | undefined,
-  base: readonly string[],
-): WorkerOptions | undefined {
+/** `options` with tethered/register preloaded first: before the given execArgv, or else `base`. */
+function withRegister(options: WorkerOptions | undefined, base: readonly string[]): WorkerOptions {
   const given = options?.execArgv;
-  if (Array.isArray(given)) {
-    return { ...options, execArgv: ['--require', REGISTER_PATH, ...given] };
-  }
-  return { ...options, execArgv: ['--require', REGISTER_PATH, ...base] };
+  const rest = Array.isArray(given) ? given : base;
+  return { ...options, execArgv: ['--require', REGISTER_PATH, ...rest] };
 }
 
 function needsRegister(options: WorkerOptions | undefined): boolean {

@@ -1,25 +1,10 @@
 // The addon's argument decoder: a wrongly typed argument from src/ is a programming error and
 // throws a TypeError naming it, where the old readers turned it into an empty list and spawned.
 import { describe, expect, it } from 'vitest';
-import { bindingState, type LaunchArgs } from '../lib/binding.js';
+import type { LaunchArgs } from '../lib/binding.js';
+import { binding, launchArgs } from './fixtures/raw-binding.mjs';
 
-const binding = bindingState().binding;
-if (binding === undefined) throw new Error(`the addon did not load: ${bindingState().reason}`);
-
-const launch = (args: unknown): LaunchArgs =>
-  [
-    '/bin/sh',
-    args,
-    ['PATH=/usr/bin:/bin'],
-    undefined,
-    Int32Array.of(-1, -1, -1),
-    false,
-    undefined,
-    undefined,
-    15,
-    false,
-    0,
-  ] as LaunchArgs;
+const launch = (args: unknown): LaunchArgs => launchArgs('/bin/sh', args);
 const sync = (args: unknown): ReturnType<typeof binding.spawnSync> =>
   binding.spawnSync(...launch(args), Int32Array.of(-1, -1, -1), [], 0, 0, 15, 0, false);
 

@@ -1,11 +1,10 @@
 // Child ids are uint32 on every path (spawner thread -> event -> JS registry -> kill): with the id
 // counter started just below 2^31 and just below 2^32 (TETHERED_TEST_FIRST_CHILD_ID), every child
 // still reports its exit and can be signalled. Ids are never 0, so the second run also wraps.
-import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { expect, it } from 'vitest';
+import { fixturePath, fixtureReport } from './helpers/fixtures.js';
 
-const FIXTURE = fileURLToPath(new URL('./fixtures/defects/child-id-wrap.mjs', import.meta.url));
+const FIXTURE = fixturePath('defects/child-id-wrap.mjs');
 
 const EXPECTED = [
   ...Array.from({ length: 8 }, (_, i) => ({
@@ -19,19 +18,9 @@ const EXPECTED = [
 
 for (const first of [0x7ffffffc, 0xfffffffc]) {
   it(`every child reports its exit with ids from 0x${first.toString(16)} on`, async () => {
-    const report = await new Promise<unknown>((resolve, reject) => {
-      execFile(
-        process.execPath,
-        [FIXTURE],
-        {
-          env: { ...process.env, TETHERED_TEST_FIRST_CHILD_ID: String(first) },
-          timeout: 10_000,
-        },
-        (error, stdout, stderr) => {
-          if (error !== null) reject(new Error(`${error.message}\n${stderr}`));
-          else resolve(JSON.parse(stdout));
-        },
-      );
+    const report = await fixtureReport<unknown>([FIXTURE], {
+      env: { ...process.env, TETHERED_TEST_FIRST_CHILD_ID: String(first) },
+      timeout: 10_000,
     });
     expect(report).toStrictEqual({ native: true, exits: EXPECTED });
   });

@@ -5,7 +5,7 @@ import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
 import { spawn as tetheredSpawn } from '../lib/index.js';
-import { fixturePath } from './fixtures/tether/harness.js';
+import { fixturePath } from './helpers/fixtures.js';
 import { isAlive, killQuietly } from './helpers/proc.js';
 
 const started: ChildProcess[] = [];
@@ -67,7 +67,7 @@ describe.each([
   ['with reaping by pid (TETHERED_NO_PIDFD=1)', { TETHERED_NO_PIDFD: '1' }, false],
 ])('interleaved node:child_process and tethered children (%s)', (_name, extraEnv, pidfd) => {
   it('every child emits exit with its own code', async () => {
-    const fixture = nodeChildProcess.spawn(process.execPath, [fixturePath('coexist.mjs')], {
+    const fixture = nodeChildProcess.spawn(process.execPath, [fixturePath('tether/coexist.mjs')], {
       env: { ...process.env, ...extraEnv },
       stdio: ['ignore', 'pipe', 'inherit'],
     });

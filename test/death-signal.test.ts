@@ -4,13 +4,13 @@
 import * as nodeChildProcess from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import { fixturePath } from './helpers/fixtures.js';
 import { spawn as tetheredSpawn } from '../lib/index.js';
 import { python } from './fixtures/tether/harness.js';
 import { isAlive, killQuietly } from './helpers/proc.js';
 
-const pdeathsigFixture = fileURLToPath(new URL('fixtures/pdeathsig.py', import.meta.url));
+const pdeathsigFixture = fixturePath('pdeathsig.py');
 
 const started: ChildProcess[] = [];
 afterEach(() => {

@@ -5,9 +5,10 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { fixturePath } from './helpers/fixtures.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const PDEATHSIG = fileURLToPath(new URL('./fixtures/pdeathsig.py', import.meta.url));
+const PDEATHSIG = fixturePath('pdeathsig.py');
 
 interface Result {
   code: number | null;

@@ -1,11 +1,11 @@
 // ChildProcess.prototype.spawn with an envPairs that is not an array: Node's process handle lets
 // the child inherit the environment; under tethered/register the child must see the same.
-import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { expect, it } from 'vitest';
+import { fixturePath, fixtureReport } from './helpers/fixtures.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const FIXTURE = fileURLToPath(new URL('./fixtures/defects/env-pairs.mjs', import.meta.url));
+const FIXTURE = fixturePath('defects/env-pairs.mjs');
 
 interface Report {
   before: { name: string; out?: string }[];
@@ -15,12 +15,7 @@ interface Report {
 }
 
 it('a non-array envPairs: the child inherits the environment, registered or not', async () => {
-  const report = await new Promise<Report>((resolve, reject) => {
-    execFile(process.execPath, [FIXTURE], { cwd: ROOT }, (error, stdout, stderr) => {
-      if (error !== null) reject(new Error(`${error.message}\n${stderr}`));
-      else resolve(JSON.parse(stdout) as Report);
-    });
-  });
+  const report = await fixtureReport<Report>([FIXTURE], { cwd: ROOT });
   // Node's own behaviour, so that the comparison below means something.
   expect(Object.fromEntries(report.before.map(({ name, out }) => [name, out]))).toStrictEqual({
     absent: 'inherited',

@@ -1,28 +1,17 @@
 // When the addon cannot set up an environment's event delivery (init fails with ENOMEM), spawns
 // fail with that errno, requireTether and capabilities() say what failed, and a later spawn tries
 // init again.
-import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { expect, it } from 'vitest';
+import { fixturePath, fixtureReport } from './helpers/fixtures.js';
 
-const FIXTURE = fileURLToPath(new URL('./fixtures/defects/init-failure.mjs', import.meta.url));
+const FIXTURE = fixturePath('defects/init-failure.mjs');
 const REASON = 'the addon could not set up event delivery for this environment (init: ENOMEM)';
 
 it('a failed init is reported with its errno, and retried by the next spawn', async () => {
-  const report = await new Promise<unknown>((resolve, reject) => {
-    execFile(
-      process.execPath,
-      [FIXTURE],
-      // TETHERED_NO_PIDFD cleared: its own fallbackReason would hide a missing one.
-      {
-        env: { ...process.env, TETHERED_TEST_FAIL_INIT: '1', TETHERED_NO_PIDFD: '' },
-        timeout: 20_000,
-      },
-      (error, stdout, stderr) => {
-        if (error !== null) reject(new Error(`${error.message}\n${stderr}`));
-        else resolve(JSON.parse(stdout));
-      },
-    );
+  // TETHERED_NO_PIDFD cleared: its own fallbackReason would hide a missing one.
+  const report = await fixtureReport<unknown>([FIXTURE], {
+    env: { ...process.env, TETHERED_TEST_FAIL_INIT: '1', TETHERED_NO_PIDFD: '' },
+    timeout: 20_000,
   });
   const enomem = {
     class: 'Error',

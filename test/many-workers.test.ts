@@ -2,11 +2,10 @@
 // active handles are the same after 100 and after 200 Workers, and RSS grows in the second
 // hundred by less than 8 MiB (a leak of 80 KiB per Worker would exceed it; the first hundred
 // include the warm-up). Every Worker's child must be tethered (requireTether).
-import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { expect, it } from 'vitest';
+import { fixturePath, fixtureReport } from './helpers/fixtures.js';
 
-const FIXTURE = fileURLToPath(new URL('./fixtures/defects/many-workers.mjs', import.meta.url));
+const FIXTURE = fixturePath('defects/many-workers.mjs');
 
 interface Sample {
   rss: number;
@@ -15,16 +14,8 @@ interface Sample {
 }
 
 it('200 Workers that spawn and end: fds, handles and RSS stay flat', async () => {
-  const { samples } = await new Promise<{ samples: Sample[] }>((resolve, reject) => {
-    execFile(
-      process.execPath,
-      ['--expose-gc', FIXTURE],
-      { timeout: 120_000 },
-      (error, stdout, stderr) => {
-        if (error !== null) reject(new Error(`${error.message}\n${stderr}`));
-        else resolve(JSON.parse(stdout) as { samples: Sample[] });
-      },
-    );
+  const { samples } = await fixtureReport<{ samples: Sample[] }>(['--expose-gc', FIXTURE], {
+    timeout: 120_000,
   });
   const [, half, end] = samples as [Sample, Sample, Sample];
   expect(end.fds).toBe(half.fds);

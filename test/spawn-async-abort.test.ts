@@ -1,23 +1,12 @@
 // spawnAsync with an AbortSignal that is aborted before the child runs rejects with the AbortError
 // spawn emits (and never leaves an unhandled 'error' that ends the process).
-import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { fixturePath, fixtureReport } from './helpers/fixtures.js';
 
-const FIXTURE = fileURLToPath(new URL('./fixtures/defects/spawn-async-abort.mjs', import.meta.url));
+const FIXTURE = fixturePath('defects/spawn-async-abort.mjs');
 
 function runFixture(env: Record<string, string>): Promise<Record<string, unknown>> {
-  return new Promise((resolve, reject) => {
-    execFile(
-      process.execPath,
-      [FIXTURE],
-      { env: { ...process.env, ...env }, timeout: 30_000 },
-      (error, stdout, stderr) => {
-        if (error !== null) reject(new Error(`${error.message}\n${stderr}`));
-        else resolve(JSON.parse(stdout) as Record<string, unknown>);
-      },
-    );
-  });
+  return fixtureReport([FIXTURE], { env: { ...process.env, ...env }, timeout: 30_000 });
 }
 
 describe('spawnAsync with an AbortSignal', () => {

@@ -5,12 +5,13 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import { fixturePath } from './helpers/fixtures.js';
 import { python } from './fixtures/tether/harness.js';
 import { isAlive, killQuietly, parentPid, waitFor, waitForDeath } from './helpers/proc.js';
 
 const PARENT = fileURLToPath(new URL('./fixtures/tether/sync-parent.mjs', import.meta.url));
 const REGISTER = fileURLToPath(new URL('../lib/register.js', import.meta.url));
-const PDEATHSIG = fileURLToPath(new URL('./fixtures/pdeathsig.py', import.meta.url));
+const PDEATHSIG = fixturePath('pdeathsig.py');
 
 type How = 'main' | 'worker' | 'register' | 'node';
 

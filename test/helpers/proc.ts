@@ -23,8 +23,11 @@ export function parentPid(pid: number): number | undefined {
   }
 }
 
-/** The start time of `pid` (clock ticks after boot, /proc/<pid>/stat field 22), or undefined. */
-function startTime(pid: number): string | undefined {
+/**
+ * The start time of `pid` (clock ticks after boot, /proc/<pid>/stat field 22; tells it apart from a
+ * later process with the same pid), or undefined.
+ */
+export function startTime(pid: number): string | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];

@@ -1,9 +1,9 @@
 // execa, tinyexec, nano-spawn and cross-spawn, used as their users use them, return the same
 // results under tethered/register as without it, and the children they start are tethered.
 // Each run is a fresh Node process (fixtures/everyday.mjs); registration is process-wide.
-import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { fixtureReport } from '../helpers/fixtures.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const EVERYDAY = fileURLToPath(new URL('./fixtures/everyday.mjs', import.meta.url));
@@ -15,17 +15,7 @@ interface Report {
 
 function runEveryday(library: string, registered: boolean): Promise<Report> {
   const flags = registered ? ['--import', 'tethered/register'] : [];
-  return new Promise((resolve, reject) => {
-    execFile(
-      process.execPath,
-      [...flags, EVERYDAY, library],
-      { cwd: ROOT },
-      (error, stdout, stderr) => {
-        if (error === null) resolve(JSON.parse(stdout) as Report);
-        else reject(new Error(`${library} fixture failed: ${error.message}\n${stderr}`));
-      },
-    );
-  });
+  return fixtureReport<Report>([...flags, EVERYDAY, library], { cwd: ROOT });
 }
 
 /** The death signal each child should report: SIGTERM (15) when tethered, sync APIs included. */

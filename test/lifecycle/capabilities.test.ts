@@ -3,8 +3,8 @@
 // TETHERED_TEST_FAIL_THREAD_START=1), and canSignalOtherUids follows CAP_KILL.
 import { release } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { isRoot, NOBODY, stageForNobody } from './as-nobody.js';
-import { runFixture } from './run-fixture.js';
+import { isRoot, NOBODY, stageForNobody } from '../helpers/as-nobody.js';
+import { runFixture } from '../helpers/run-fixture.js';
 
 interface Report {
   capabilities: {

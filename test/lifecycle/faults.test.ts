@@ -5,9 +5,9 @@
 // spawns succeed once the limit is lifted or the knob unset. Each fault runs in its own fixture
 // process (test/fixtures/lifecycle/faults.mjs).
 import { describe, expect, it } from 'vitest';
-import { isRoot, NOBODY, stageForNobody } from './as-nobody.js';
-import { prlimit, softLimit } from './limits.js';
-import { runFixture, type FixtureRun } from './run-fixture.js';
+import { nonRootRun } from '../helpers/as-nobody.js';
+import { lowerTryLift } from '../helpers/limits.js';
+import { runFixture } from '../helpers/run-fixture.js';
 
 const NO_PIDFD = process.env['TETHERED_NO_PIDFD'] === '1';
 
@@ -64,24 +64,6 @@ function attemptsOf(report: Attempts): Attempts {
   return { tetheredPipes, tetheredIgnore, tetheredAsync, node };
 }
 
-/** The lower -> try -> lift -> try protocol of faults.mjs for the limits faults. */
-async function underLowered(
-  fixture: FixtureRun,
-  lower: () => void,
-  lift: () => void,
-): Promise<{ faulted: Faulted; lifted: Lifted }> {
-  expect(await fixture.next()).toEqual({ stage: 'ready' });
-  lower();
-  fixture.send('lowered');
-  const faulted = await fixture.next<Faulted>();
-  lift();
-  fixture.send('lifted');
-  const lifted = await fixture.next<Lifted>();
-  expect(await fixture.ended).toEqual({ code: 0, signal: null });
-  expect(fixture.stderr()).toBe('');
-  return { faulted, lifted };
-}
-
 describe.concurrent('faults', () => {
   it.for([
     ['the spawner thread runs', 'warm'],
@@ -91,16 +73,7 @@ describe.concurrent('faults', () => {
     "EMFILE (RLIMIT_NOFILE lowered; %s): Node's error shape, the process keeps running, spawns succeed once the limit is lifted",
     async ([, variant], { onTestFinished }) => {
       const fixture = runFixture(onTestFinished, 'faults.mjs', ['emfile', variant]);
-      const original = softLimit(fixture.pid, 'Max open files');
-      const { faulted, lifted } = await underLowered(
-        fixture,
-        () => {
-          prlimit([], fixture.pid, '--nofile=64:');
-        },
-        () => {
-          prlimit([], fixture.pid, `--nofile=${original}:`);
-        },
-      );
+      const { faulted, lifted } = await lowerTryLift<Faulted, Lifted>(fixture, 'nofile', 64);
       expect(faulted.fillers).toBeGreaterThan(0);
       expect(faulted.node).toMatchObject({ outcome: 'error event', error: { code: 'EMFILE' } });
       expect(faulted.tetheredPipes).toEqual(faulted.node);
@@ -134,21 +107,15 @@ describe.concurrent('faults', () => {
   }) => {
     // As root the fixture runs as uid 65534 (root is exempt from RLIMIT_NPROC); prlimit runs as
     // the fixture's own uid, which may raise a soft limit back up to the hard one.
-    const asUser = isRoot ? NOBODY : [];
-    const staged = isRoot ? stageForNobody(onTestFinished, 'faults.mjs') : undefined;
+    const run = nonRootRun(onTestFinished, 'faults.mjs');
     const fixture = runFixture(onTestFinished, 'faults.mjs', ['eagain'], {
-      ...(staged ? { script: staged.script, node: staged.node } : {}),
-      wrapper: asUser,
+      ...run,
     });
-    const original = softLimit(fixture.pid, 'Max processes');
-    const { faulted, lifted } = await underLowered(
+    const { faulted, lifted } = await lowerTryLift<Faulted, Lifted>(
       fixture,
-      () => {
-        prlimit(asUser, fixture.pid, '--nproc=1:');
-      },
-      () => {
-        prlimit(asUser, fixture.pid, `--nproc=${original}:`);
-      },
+      'nproc',
+      1,
+      run.wrapper,
     );
     expect(faulted.node).toMatchObject({
       outcome: 'error event',

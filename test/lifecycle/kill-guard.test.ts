@@ -3,7 +3,7 @@
 // reaper and kill() share a lock and a reaped child is forgotten before the lock is released.
 // Runs in both modes (the suite runs again with TETHERED_NO_PIDFD=1).
 import { expect, it } from 'vitest';
-import { runFixture } from './run-fixture.js';
+import { runFixture } from '../helpers/run-fixture.js';
 
 const ESRCH = 3;
 

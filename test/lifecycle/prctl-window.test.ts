@@ -5,8 +5,8 @@
 import { spawn } from 'node:child_process';
 import { expect, it } from 'vitest';
 import { isAlive, killQuietly, waitFor } from '../helpers/proc.js';
-import { fixturePath } from './run-fixture.js';
-import { processName } from './proc-counts.js';
+import { fixturePath } from '../helpers/fixtures.js';
+import { processName } from '../helpers/proc-counts.js';
 
 const TRIALS = 1000;
 const CONTROLS = 5;
@@ -25,7 +25,7 @@ function runTrial(deathSignal: number, onTestFinished: (fn: () => void) => void)
   return new Promise((resolve, reject) => {
     const parent = spawn(
       process.execPath,
-      [fixturePath('window-parent.mjs'), String(deathSignal)],
+      [fixturePath('lifecycle/window-parent.mjs'), String(deathSignal)],
       {
         env: { ...process.env, TETHERED_TEST_PAUSE_BEFORE_PRCTL_MS: String(PAUSE_MS) },
         stdio: ['ignore', 'pipe', 'pipe'],

@@ -2,7 +2,7 @@
 // main thread and 4 Workers at once) leave it with exactly the threads it had after its first
 // spawn (one spawner thread, which also reaps), the same open fds, and no zombie.
 import { expect, it } from 'vitest';
-import { runFixture } from './run-fixture.js';
+import { runFixture } from '../helpers/run-fixture.js';
 
 interface Report {
   threadsBeforeFirstSpawn: number;

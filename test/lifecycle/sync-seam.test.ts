@@ -3,11 +3,11 @@
 // ERR_TETHER_UNAVAILABLE; using the seam prints no warning in a normal run, and exactly one
 // DEP0111 with --pending-deprecation, only once a synchronous function is used.
 import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { fixturePath } from '../helpers/fixtures.js';
 
 const INDEX = new URL('../../lib/index.js', import.meta.url).href;
-const PDEATHSIG = fileURLToPath(new URL('../fixtures/pdeathsig.py', import.meta.url));
+const PDEATHSIG = fixturePath('pdeathsig.py');
 
 /** Runs an ESM snippet in a fresh Node; returns its stdout (JSON) and stderr. */
 function runSnippet(code: string, nodeArgs: string[] = []): { out: unknown; stderr: string } {

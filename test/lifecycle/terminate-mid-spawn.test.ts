@@ -2,7 +2,7 @@
 // dying environment are answered or dropped: the process does not crash, no fd leaks, no thread
 // is left behind and every child is reaped.
 import { expect, it } from 'vitest';
-import { runFixture } from './run-fixture.js';
+import { runFixture } from '../helpers/run-fixture.js';
 
 interface Report {
   rounds: number;

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import { isAlive, killQuietly, parentPid, processState, waitFor } from '../helpers/proc.js';
-import { childrenOfThread, spawnerThreadId } from './proc-counts.js';
+import { childrenOfThread, spawnerThreadId } from '../helpers/proc-counts.js';
 
 const WORKER = new URL('../fixtures/lifecycle/spawn-worker.mjs', import.meta.url);
 const PDEATHSIG_PY = fileURLToPath(new URL('../fixtures/pdeathsig.py', import.meta.url));

@@ -4,12 +4,12 @@
 // `exec` python3 so that the tethered process is the one reporting; dash forks otherwise.)
 import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, expectTypeOf, it } from 'vitest';
+import { fixturePath } from '../helpers/fixtures.js';
 import { exec, execFile, fork } from '../../lib/index.js';
 
-const PDEATHSIG = fileURLToPath(new URL('../fixtures/pdeathsig.py', import.meta.url));
+const PDEATHSIG = fixturePath('pdeathsig.py');
 
 describe('exec, execFile and fork are tethered', () => {
   it('exec tethers with SIGTERM by default (callback form)', async () => {

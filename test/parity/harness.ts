@@ -2,11 +2,11 @@
 // observe, in a shape that compares equal between node:child_process and tethered when the two
 // behave the same. Pids, handle objects and timings are reduced to what is deterministic.
 import * as childProcess from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
-import { killQuietly } from '../helpers/proc.js';
+import { killQuietly, startTime } from '../helpers/proc.js';
 
 const { ChildProcess } = childProcess;
 import { TetheredHandle } from '../../lib/handle.js';
@@ -145,16 +145,6 @@ function snapshot(child: childProcess.ChildProcess): Record<string, unknown> {
     spawnargs: child.spawnargs,
     stdio: stdioShape(child),
   };
-}
-
-/** The start time of `pid` from /proc (identifies it across pid reuse), or undefined. */
-function startTime(pid: number): string | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
-  } catch {
-    return undefined;
-  }
 }
 
 /** Everything recorded about one child, ready for `toEqual`. */

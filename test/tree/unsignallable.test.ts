@@ -5,7 +5,7 @@
 import { chmodSync, chownSync, copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
-import { isRoot, NOBODY, stageForNobody } from '../lifecycle/as-nobody.js';
+import { isRoot, NOBODY, stageForNobody } from '../helpers/as-nobody.js';
 import { killQuietly, parentPid, processState, statusField, waitFor } from '../helpers/proc.js';
 import { buildSwarm, PARENT_SCRIPT, startParent } from './swarm.js';
 import { liveTree, marked, uniqueMarker } from './tree-procs.js';

@@ -6,7 +6,7 @@ import { chmodSync, cpSync, existsSync, mkdtempSync, rmSync, statSync } from 'no
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { fixturePath } from './run-fixture.js';
+import { fixturePath } from './fixtures.js';
 
 export const NOBODY = ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'];
 export const isRoot = process.getuid?.() === 0;
@@ -52,7 +52,7 @@ export function stageForNobody(
     copy(path);
   }
   const script = join(stage, 'test/fixtures/lifecycle', fixture);
-  cpSync(fixturePath(fixture), script);
+  cpSync(fixturePath(`lifecycle/${fixture}`), script);
   let node = process.execPath;
   if (!worldReachable(node)) {
     node = join(stage, 'node');
@@ -60,4 +60,15 @@ export function stageForNobody(
   }
   execFileSync('chmod', ['-R', 'a+rX', stage]);
   return { script, node };
+}
+
+/**
+ * Options that run lifecycle fixture `fixture` as a non-root uid: as root, as uid 65534 from a
+ * staged copy; otherwise as this uid. `wrapper` also runs prlimit as that same uid.
+ */
+export function nonRootRun(
+  onTestFinished: (fn: () => void) => void,
+  fixture: string,
+): { wrapper: string[]; script?: string; node?: string } {
+  return isRoot ? { ...stageForNobody(onTestFinished, fixture), wrapper: NOBODY } : { wrapper: [] };
 }

@@ -2,13 +2,8 @@
 // reads the JSON lines it prints. Fault-injection knobs are read once per process by the addon, so
 // every fault gets a fresh fixture process.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { killQuietly } from '../helpers/proc.js';
-
-/** The path of a file in test/fixtures/lifecycle. */
-export function fixturePath(name: string): string {
-  return fileURLToPath(new URL(`../fixtures/lifecycle/${name}`, import.meta.url));
-}
+import { fixturePath } from './fixtures.js';
+import { killQuietly } from './proc.js';
 
 export interface FixtureRun {
   readonly process: ChildProcess;
@@ -43,7 +38,7 @@ export function runFixture(
   args: string[] = [],
   options: FixtureOptions = {},
 ): FixtureRun {
-  const script = options.script ?? fixturePath(name);
+  const script = options.script ?? fixturePath(`lifecycle/${name}`);
   const command = [...(options.wrapper ?? []), options.node ?? process.execPath, script, ...args];
   const [file, ...rest] = command as [string, ...string[]];
   const env = Object.fromEntries(
