@@ -54,7 +54,10 @@ export default defineConfig(
   },
   {
     files: ['**/*.cjs'],
-    languageOptions: { sourceType: 'commonjs' },
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: { ...nodeGlobals, __dirname: 'readonly', __filename: 'readonly' },
+    },
   },
   { files: ['**/*.ts', 'demo/**/*.js', 'eslint.config.js'], ...typeChecked },
 );

@@ -2,7 +2,7 @@
 // throws a TypeError naming it, where the old readers turned it into an empty list and spawned.
 import { describe, expect, it } from 'vitest';
 import type { LaunchArgs } from '../lib/binding.js';
-import { binding, launchArgs } from './fixtures/raw-binding.mjs';
+import { binding, launchArgs } from './fixtures/raw-binding.cjs';
 
 const launch = (args: unknown): LaunchArgs => launchArgs('/bin/sh', args);
 const sync = (args: unknown): ReturnType<typeof binding.spawnSync> =>

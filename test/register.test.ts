@@ -58,7 +58,8 @@ console.log(JSON.stringify(results));
 
 const ALL_SIGTERM = { spawn: '15', exec: '15', execFile: '15', fork: '15' };
 
-describe('tethered/register', () => {
+// Each case is its own Node process: they run side by side.
+describe.concurrent('tethered/register', () => {
   it('tethers spawn/exec/execFile/fork from ESM named imports under --import', async () => {
     const result = await runNode(
       [...ESM, '--import', 'tethered/register'],

@@ -25,7 +25,7 @@ function runTrial(deathSignal: number, onTestFinished: (fn: () => void) => void)
   return new Promise((resolve, reject) => {
     const parent = spawn(
       process.execPath,
-      [fixturePath('lifecycle/window-parent.mjs'), String(deathSignal)],
+      [fixturePath('lifecycle/window-parent.cjs'), String(deathSignal)],
       {
         env: { ...process.env, TETHERED_TEST_PAUSE_BEFORE_PRCTL_MS: String(PAUSE_MS) },
         stdio: ['ignore', 'pipe', 'pipe'],
