@@ -1,15 +1,18 @@
 // killTree(): the whole tree, after the command's exit too, nothing once it is all gone, and never
 // a process outside the tree, even when a descendant's pid was reused mid-walk.
 import * as nodeChildProcess from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { once } from 'node:events';
-import { describe, expect, it } from 'vitest';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { capabilities, killTree, spawn } from '../../lib/index.js';
 import { isAlive, killQuietly, parentPid, processState, waitFor } from '../helpers/proc.js';
 import { argvOf, liveTree, treeComplete, uniqueMarker } from './tree-procs.js';
 
 const treeScript = new URL('../fixtures/tree/tree.sh', import.meta.url).pathname;
 const reuseParent = new URL('../fixtures/tree/reuse-parent.mjs', import.meta.url).pathname;
+const spawnAtPidSource = new URL('../fixtures/tree/spawn-at-pid.c', import.meta.url).pathname;
 const pidfd = capabilities().pidfd;
 
 function cleanup(marker: string, onTestFinished: (fn: () => void) => void): void {
@@ -106,6 +109,21 @@ function inNanosleep(pid: number): boolean {
 
 // The walk of killTree() and the one kill() makes with killDescendants (the tree default).
 describe.each(['killtree', 'kill'])('%s', (action) => {
+  // test/fixtures/tree/spawn-at-pid.c: starts a process at a chosen pid (clone3 set_tid, root).
+  let spawnAtPid = '';
+  let scratch = '';
+  beforeAll(() => {
+    if (process.getuid?.() !== 0) return;
+    scratch = mkdtempSync(join(tmpdir(), 'tethered-at-pid-'));
+    spawnAtPid = join(scratch, 'spawn-at-pid');
+    nodeChildProcess.execFileSync('cc', ['-O2', '-o', spawnAtPid, spawnAtPidSource], {
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+  });
+  afterAll(() => {
+    if (scratch !== '') rmSync(scratch, { recursive: true, force: true });
+  });
+
   it.runIf(process.getuid?.() === 0)(
     'pid reuse mid-walk: a descendant reaped and its pid given to an unrelated process, which is never signalled',
     async ({ onTestFinished }) => {
@@ -119,7 +137,7 @@ describe.each(['killtree', 'kill'])('%s', (action) => {
       });
       const parent = nodeChildProcess.spawn(process.execPath, [reuseParent, marker, marker2], {
         stdio: ['pipe', 'pipe', 'inherit'],
-        env: { ...process.env, TETHERED_TEST_WALK_PAUSE_MS: '1500' },
+        env: { ...process.env, TETHERED_TEST_WALK_PAUSE_MS: '3000' },
       });
       onTestFinished(() => {
         killQuietly(parent.pid);
@@ -146,26 +164,29 @@ describe.each(['killtree', 'kill'])('%s', (action) => {
       if (pidfd) expect(await waitFor(() => inNanosleep(guardian), 3000, 2)).toBe(true);
       process.kill(grandchild, 'SIGKILL');
       expect(await waitFor(() => processState(grandchild) === undefined, 2000, 2)).toBe(true);
-      // Hand its pid to an unrelated process: ours, not in the tree.
-      let unrelated: nodeChildProcess.ChildProcess | undefined;
-      for (let attempt = 0; attempt < 500 && unrelated === undefined; attempt++) {
-        writeFileSync('/proc/sys/kernel/ns_last_pid', String(grandchild - 1));
-        const candidate = nodeChildProcess.spawn('sleep', [unrelatedMarker], { stdio: 'ignore' });
-        if (candidate.pid === grandchild) {
-          unrelated = candidate;
-        } else {
-          candidate.kill('SIGKILL');
-        }
+      // Hand its pid to an unrelated process, not in the tree: `sleep` started at exactly that
+      // pid. It is free once reaped; a process elsewhere on the machine could hold it a moment.
+      let unrelated = 0;
+      const deadline = Date.now() + 1000;
+      while (unrelated === 0 && Date.now() < deadline) {
+        const started = nodeChildProcess.spawnSync(
+          spawnAtPid,
+          [String(grandchild), 'sleep', unrelatedMarker],
+          { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
+        );
+        if (started.status === 0) unrelated = Number(started.stdout.trim());
       }
-      expect(unrelated?.pid).toBe(grandchild);
+      expect(unrelated).toBe(grandchild);
+      // ... while the walk was still paused before opening the pid it listed.
+      if (pidfd) expect(inNanosleep(guardian)).toBe(true);
       // The walk resumes: it opens the reused pid, sees a parent that is not the command, skips it.
       // The command (the guardian's own child) gets the SIGTERM.
       expect(await waitFor(() => !isAlive(command), 5000)).toBe(true);
       expect(await waitFor(() => !inNanosleep(guardian), 3000)).toBe(true);
-      expect(unrelated?.exitCode).toBe(null);
-      expect(unrelated?.signalCode).toBe(null);
+      // The process at the reused pid was never signalled: it is still our `sleep`, running.
       expect(isAlive(grandchild)).toBe(true);
-      unrelated?.kill('SIGKILL');
+      expect(argvOf(grandchild)).toEqual(['sleep', unrelatedMarker]);
+      killQuietly(grandchild);
     },
   );
 });
