@@ -6,7 +6,7 @@ import { once } from 'node:events';
 import { createConnection, createServer, type AddressInfo, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { parentPid, processState } from '../../helpers/proc.js';
-import { errorFields, type Run, type Scenario } from '../harness.js';
+import { errorFields, type ChildRecord, type Run, type Scenario } from '../harness.js';
 
 function fixture(run: Run, name: string): string {
   return join(run.fixtures, name);
@@ -49,6 +49,19 @@ function killAndAwaitExitReport(run: Run, child: ChildProcess): boolean {
     }
   }
   return false;
+}
+
+/**
+ * `record` with its 'disconnect' events taken out of the ordered list and counted instead, for a
+ * scenario where Node itself reports 'disconnect' and 'close' in either order.
+ */
+function disconnectsCounted(record: ChildRecord): ChildRecord & { disconnects: number } {
+  const isDisconnect = (event: unknown[]): boolean => event[0] === 'disconnect';
+  return {
+    ...record,
+    events: record.events.filter((event) => !isDisconnect(event)),
+    disconnects: record.events.filter(isDisconnect).length,
+  };
 }
 
 /** Node never emits 'close' once the parent called disconnect() (observed on 20 to 26). */
@@ -218,13 +231,15 @@ export const fork: readonly Scenario[] = [
   },
   {
     name: 'fork with an AbortSignal aborted after spawn',
+    relaxed:
+      "Node reports the killed child's 'disconnect' and 'close' in either order (its IPC EOF and its exit reach one poll; Node 26 was seen with 'close' first, Node 20 with 'disconnect' first): 'disconnect' must come exactly once, 'close' after 'exit'. Their order where Node's is fixed: the thread-pool scenario below.",
     run: async (run) => {
       const controller = new AbortController();
       const child = run.api.fork(fixture(run, 'ipc-echo.cjs'), { signal: controller.signal });
       const record = run.observe(child);
       await once(child, 'spawn');
       controller.abort();
-      return record;
+      return disconnectsCounted(await record);
     },
   },
   {
