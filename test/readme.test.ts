@@ -91,17 +91,13 @@ describe('README.md', () => {
     expect(samples.length).toBeGreaterThanOrEqual(7);
   });
 
-  // Each sample runs as its own Node process: side by side.
-  it.concurrent.each(samples)(
-    'the sample at line $line runs as written',
-    async ({ code, line }) => {
-      const file = join(project, `sample-${String(line)}.mjs`);
-      writeFileSync(file, code);
-      const result = await runSample(process.execPath, file);
-      expect(result.stderr).toBe('');
-      expect(result.code).toBe(0);
-    },
-  );
+  it.each(samples)('the sample at line $line runs as written', async ({ code, line }) => {
+    const file = join(project, `sample-${String(line)}.mjs`);
+    writeFileSync(file, code);
+    const result = await runSample(process.execPath, file);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+  });
 
   it('describes what capabilities() returns, as root and as an unprivileged user', async () => {
     const sample = samples.find(({ code }) => code.includes('console.log(capabilities())'));
