@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <string_view>
 
 #include "descendants.h"
 #include "env_channel.h"
@@ -43,19 +44,27 @@ unsigned EnvUnsigned(const char* name) {
 std::vector<std::string> PathCandidates(const std::string& file,
                                         const std::vector<std::string>& env) {
   if (file.find('/') != std::string::npos) return {file};
-  std::string path = "/bin:/usr/bin";  // glibc's default when the environment has no PATH
+  std::string_view path = "/bin:/usr/bin";  // glibc's default when the environment has no PATH
   for (const auto& pair : env) {
     if (pair.compare(0, 5, "PATH=") == 0) {
-      path = pair.substr(5);
+      path = std::string_view(pair).substr(5);
       break;
     }
   }
+  // One allocation per candidate, none for PATH or its entries: this runs for every spawn.
   std::vector<std::string> candidates;
   for (size_t start = 0;;) {
     const size_t end = path.find(':', start);
-    const std::string dir = path.substr(start, end == std::string::npos ? end : end - start);
-    candidates.push_back(dir.empty() ? file : dir + '/' + file);  // "": the current directory
-    if (end == std::string::npos) return candidates;
+    const std::string_view dir =
+        path.substr(start, end == std::string_view::npos ? end : end - start);
+    if (dir.empty()) {
+      candidates.push_back(file);  // an empty entry means the current directory
+    } else {
+      std::string& candidate = candidates.emplace_back();
+      candidate.reserve(dir.size() + 1 + file.size());
+      candidate.append(dir).append(1, '/').append(file);
+    }
+    if (end == std::string_view::npos) return candidates;
     start = end + 1;
   }
 }
