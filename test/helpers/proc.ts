@@ -54,6 +54,23 @@ export function isAlive(pid: number): boolean {
   return alive;
 }
 
+/**
+ * One line about `pid` for a failure message: state, parent, command name and the kernel function
+ * it waits in, read from /proc ("gone" when it does not exist).
+ */
+export function describeProcess(pid: number): string {
+  const read = (file: string): string => {
+    try {
+      return readFileSync(`/proc/${pid}/${file}`, 'utf8').trim();
+    } catch {
+      return '?';
+    }
+  };
+  const state = processState(pid);
+  if (state === undefined) return `${pid} gone`;
+  return `${pid} state ${state} ppid ${parentPid(pid)} comm ${read('comm')} wchan ${read('wchan')}`;
+}
+
 /** A field of /proc/<pid>/status (e.g. 'SigBlk'), or undefined. */
 export function statusField(pid: number, field: string): string | undefined {
   try {
