@@ -1,4 +1,4 @@
-// Issue 2, test group 5: tethered never reaps what it did not spawn (no waitpid(-1), SIGCHLD left
+// Tethered never reaps what it did not spawn (no waitpid(-1), SIGCHLD left
 // to libuv), so Node's own children keep emitting 'exit' next to tethered ones, and vice versa.
 import * as nodeChildProcess from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';

@@ -1,4 +1,4 @@
-// Issue 2, test group 1: a tethered child dies with the process that spawned it, however that
+// A tethered child dies with the process that spawned it, however that
 // process dies, unless the tether is off (deathSignal: null, or detached: true by default).
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';

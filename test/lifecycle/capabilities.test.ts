@@ -1,4 +1,4 @@
-// Issue 4, capabilities(): what it reports matches what happens to a child, in the normal mode and
+// capabilities(): what it reports matches what happens to a child, in the normal mode and
 // under each forced fallback (TETHERED_NO_PIDFD=1, TETHERED_FORCE_FALLBACK=1,
 // TETHERED_TEST_FAIL_THREAD_START=1), and canSignalOtherUids follows CAP_KILL.
 import { release } from 'node:os';

@@ -1,4 +1,4 @@
-// Issue 4 (c): spawning concurrently from 8 Workers and the main thread, every exit is delivered to
+// Spawning concurrently from 8 Workers and the main thread, every exit is delivered to
 // the environment that spawned the child, with that child's own output and exit code.
 import { once } from 'node:events';
 import { Worker } from 'node:worker_threads';

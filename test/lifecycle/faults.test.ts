@@ -1,4 +1,4 @@
-// Issue 4, faults: EMFILE (RLIMIT_NOFILE lowered), EAGAIN (RLIMIT_NPROC lowered, as a non-root
+// Faults: EMFILE (RLIMIT_NOFILE lowered), EAGAIN (RLIMIT_NPROC lowered, as a non-root
 // uid), the spawner thread failing to start, and mmap failing for the clone stack. Each gives
 // Node's error shape for that errno (compared with node:child_process under the same limit, or with
 // Node's own ChildProcess over a handle that returns the errno), the process keeps running, and

@@ -1,4 +1,4 @@
-// Issue 4, kernels without pidfd: kill() is guarded so that a reaped pid is never signalled (it
+// Kernels without pidfd: kill() is guarded so that a reaped pid is never signalled (it
 // may belong to another process by then). With pidfds the kernel guarantees it; without them the
 // reaper and kill() share a lock and a reaped child is forgotten before the lock is released.
 // Runs in both modes (the suite runs again with TETHERED_NO_PIDFD=1).

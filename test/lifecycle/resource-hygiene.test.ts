@@ -1,4 +1,4 @@
-// Issue 4, resource hygiene: counts, not timings. 20,000 spawns of /bin/true from one process (its
+// Resource hygiene: counts, not timings. 20,000 spawns of /bin/true from one process (its
 // main thread and 4 Workers at once) leave it with exactly the threads it had after its first
 // spawn (one spawner thread, which also reaps), the same open fds, and no zombie.
 import { expect, it } from 'vitest';
@@ -30,4 +30,4 @@ it('20,000 spawns from the main thread and Workers: same thread count as after t
   expect(report.threadsAfter).toBe(report.threadsAfterFirstSpawn);
   expect(report.fdsAfter).toEqual(report.fdsAfterFirstSpawn);
   expect(report.zombies).toEqual([]);
-}, 240_000);
+}, 600_000);

@@ -1,4 +1,4 @@
-// Issue 4 (b): 50 rounds of create Worker -> spawn -> terminate mid-spawn. Pending requests of the
+// 50 rounds of create Worker -> spawn -> terminate mid-spawn. Pending requests of the
 // dying environment are answered or dropped: the process does not crash, no fd leaks, no thread
 // is left behind and every child is reaped.
 import { expect, it } from 'vitest';

@@ -1,4 +1,4 @@
-// Issue 4, Workers and teardown: children spawned from Workers outlive their Worker (however it
+// Workers and teardown: children spawned from Workers outlive their Worker (however it
 // ends), stay tethered to the process through the one spawner thread, and are reaped by the
 // process-wide reaper when they exit, with no environment left to tell.
 import { once } from 'node:events';
