@@ -11,7 +11,7 @@ import { isAlive, killQuietly } from './helpers/proc.js';
 const started: ChildProcess[] = [];
 afterEach(() => {
   for (const child of started.splice(0)) {
-    if (child.pid !== undefined && isAlive(child.pid)) killQuietly(child.pid);
+    killQuietly(child);
   }
 });
 

@@ -8,14 +8,14 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { fixturePath } from './helpers/fixtures.js';
 import { spawn as tetheredSpawn } from '../lib/index.js';
 import { python } from './fixtures/tether/harness.js';
-import { isAlive, killQuietly } from './helpers/proc.js';
+import { killQuietly } from './helpers/proc.js';
 
 const pdeathsigFixture = fixturePath('pdeathsig.py');
 
 const started: ChildProcess[] = [];
 afterEach(() => {
   for (const child of started.splice(0)) {
-    if (child.pid !== undefined && isAlive(child.pid)) killQuietly(child.pid);
+    killQuietly(child);
   }
 });
 

@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { isAlive, killQuietly, waitFor } from './helpers/proc.js';
+import { isAlive, killQuietly, waitFor, watch } from './helpers/proc.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const FIXTURE = fileURLToPath(new URL('./fixtures/tether/register-workers.mjs', import.meta.url));
@@ -43,7 +43,7 @@ async function killParentOf(flags: string[], mode: string, duration: string): Pr
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   if (parent.pid === undefined) throw new Error('no parent');
-  started.push(parent.pid);
+  started.push(watch(parent.pid));
   let stdout = '';
   let stderr = '';
   parent.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
@@ -56,7 +56,7 @@ async function killParentOf(flags: string[], mode: string, duration: string): Pr
       reject(new Error(`parent ended (${String(code)}) before reporting:\n${stderr}`));
     });
   });
-  started.push(...report.pids);
+  started.push(...report.pids.map(watch));
   expect(report.pids).toHaveLength(5);
   expect(sleepers(duration)).toHaveLength(5);
   expect(stderr).toBe('');

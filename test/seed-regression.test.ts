@@ -32,8 +32,8 @@ it("a tethered child's parent thread is the spawner thread; a node:child_process
       control: forkingThread(control.pid ?? -1),
     }).toEqual({ tethered: 'tethered-spawn', control: 'main thread' });
   } finally {
-    killQuietly(tethered.pid);
-    killQuietly(control.pid);
+    killQuietly(tethered);
+    killQuietly(control);
   }
 });
 

@@ -1,26 +1,34 @@
 // Observing real processes through /proc, for tests. Zombies count as dead: on these machines
 // pid 1 may reap orphans late or never.
+import type { ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 
-/** The one-letter state of `pid` ('R', 'S', 'Z', ...), or undefined when it does not exist. */
-export function processState(pid: number): string | undefined {
+/** Field `index` of /proc/<pid>/stat counted from the state (0), or undefined. */
+function statField(pid: number, index: number): string | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // The command name is in parentheses and may contain spaces: the state follows the last ')'.
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[0];
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[index];
   } catch {
     return undefined;
   }
 }
 
+/** The one-letter state of `pid` ('R', 'S', 'Z', ...), or undefined when it does not exist. */
+export function processState(pid: number): string | undefined {
+  return statField(pid, 0);
+}
+
 /** The parent pid of `pid`, or undefined when it does not exist. */
 export function parentPid(pid: number): number | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-  } catch {
-    return undefined;
-  }
+  const field = statField(pid, 1);
+  return field === undefined ? undefined : Number(field);
+}
+
+/** The process group of `pid`, or undefined when it does not exist. */
+export function processGroup(pid: number): number | undefined {
+  const field = statField(pid, 2);
+  return field === undefined ? undefined : Number(field);
 }
 
 /**
@@ -28,20 +36,24 @@ export function parentPid(pid: number): number | undefined {
  * later process with the same pid), or undefined.
  */
 export function startTime(pid: number): string | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
-  } catch {
-    return undefined;
-  }
+  return statField(pid, 19);
 }
 
 /**
- * The start time of each pid a test watched with {@link isAlive} the first time it was seen
- * alive. pid_max is 32768 here and a suite run starts far more processes, so a pid killed in a
- * test's cleanup may by then belong to another test's process: {@link killQuietly} spares it.
+ * The start time of each pid a test watched ({@link watch}, or {@link isAlive} the first time it
+ * saw the pid alive). pid_max is 32768 here and a suite run starts far more processes, so a pid
+ * that died may already belong to another test's process: {@link killQuietly} spares it.
  */
 const watchedStart = new Map<number, string>();
+
+/**
+ * Records now which process `pid` is, so that {@link killQuietly} later signals only that process;
+ * returns `pid`. A pid that does not exist any more is recorded as gone and is never signalled.
+ */
+export function watch(pid: number): number {
+  watchedStart.set(pid, startTime(pid) ?? 'gone');
+  return pid;
+}
 
 /** True while `pid` exists and is not a zombie. */
 export function isAlive(pid: number): boolean {
@@ -113,14 +125,26 @@ export function waitForDeath(pid: number, timeoutMs: number): Promise<boolean> {
   return waitFor(() => !isAlive(pid), timeoutMs);
 }
 
-/** SIGKILLs `pid` if it still exists; never throws. */
-export function killQuietly(pid: number | undefined, signal: NodeJS.Signals = 'SIGKILL'): void {
-  if (pid === undefined) return;
-  const watched = watchedStart.get(pid);
-  // Watched once and now another process (or gone): the pid is not ours any more.
-  if (watched !== undefined && startTime(pid) !== watched) return;
+/**
+ * Sends `signal` (SIGKILL) to a process of the test if it is still that process; never throws.
+ * - A ChildProcess: only until Node has reported its exit (until it is reaped its pid stays ours).
+ * - A pid recorded by {@link watch} (or seen alive by {@link isAlive}): only while its start time
+ *   is the recorded one.
+ * - Any other pid as it is now: pass only a pid read from /proc just before (e.g. a liveTree()).
+ */
+export function killQuietly(
+  target: number | ChildProcess | undefined,
+  signal: NodeJS.Signals = 'SIGKILL',
+): void {
+  if (typeof target === 'object') {
+    if (target.exitCode !== null || target.signalCode !== null) return;
+    target = target.pid;
+  }
+  if (target === undefined) return;
+  const watched = watchedStart.get(target);
+  if (watched !== undefined && startTime(target) !== watched) return;
   try {
-    process.kill(pid, signal);
+    process.kill(target, signal);
   } catch {
     // already gone
   }

@@ -51,7 +51,7 @@ export function runFixture(
   const pid = child.pid;
   let closed = false;
   onTestFinished(() => {
-    if (!closed) killQuietly(pid);
+    killQuietly(child);
   });
 
   const lines: string[] = [];

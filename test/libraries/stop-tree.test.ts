@@ -28,7 +28,7 @@ function run(args: string[], onTestFinished: (fn: () => void) => void): Program 
     stdio: ['pipe', 'pipe', 'inherit'],
   });
   onTestFinished(() => {
-    killQuietly(child.pid);
+    killQuietly(child);
   });
   const lines: Record<string, unknown>[] = [];
   let buffered = '';

@@ -4,7 +4,7 @@
 // itself). 1,000 trials, one fixture parent each (a process dies once), many at a time.
 import { spawn } from 'node:child_process';
 import { expect, it } from 'vitest';
-import { isAlive, killQuietly, waitFor } from '../helpers/proc.js';
+import { isAlive, killQuietly, waitFor, watch } from '../helpers/proc.js';
 import { fixturePath } from '../helpers/fixtures.js';
 import { processName } from '../helpers/proc-counts.js';
 
@@ -31,9 +31,8 @@ function runTrial(deathSignal: number, onTestFinished: (fn: () => void) => void)
         stdio: ['ignore', 'pipe', 'pipe'],
       },
     );
-    const pid = parent.pid;
     onTestFinished(() => {
-      killQuietly(pid);
+      killQuietly(parent);
     });
     let out = '';
     let err = '';
@@ -66,7 +65,7 @@ it('parent SIGKILLed between clone and prctl, 1,000 times: no child survives', a
     while (next < TRIALS) {
       next++;
       const trial = await runTrial(SIGTERM, onTestFinished);
-      children.push(trial.child);
+      children.push(watch(trial.child));
       trials.push(trial);
     }
   }
@@ -92,7 +91,7 @@ it('control: an untethered child (deathSignal 0) in the same window survives its
   const trials = await Promise.all(
     Array.from({ length: CONTROLS }, () => runTrial(0, onTestFinished)),
   );
-  const children = trials.map((trial) => trial.child);
+  const children = trials.map((trial) => watch(trial.child));
   onTestFinished(() => {
     for (const child of children) killQuietly(child);
   });

@@ -12,6 +12,7 @@ import {
   describeProcess,
   isAlive,
   killQuietly,
+  watch,
   parentPid,
   processState,
   waitFor,
@@ -50,12 +51,12 @@ function zombies(pids: number[]): number[] {
 }
 
 describe.concurrent('children of Workers', () => {
-  it('57 Workers each spawn `sleep 40` and exit: 12 s later all 57 children live, and once they end none is left a zombie', async ({
+  it('57 Workers each spawn `sleep 3600` and exit: 12 s later all 57 children live, and once they end none is left a zombie', async ({
     onTestFinished,
   }) => {
     const started = trackPids(onTestFinished);
     const workers = Array.from({ length: 57 }, () =>
-      startWorker({ mode: 'natural', children: [{ command: 'sleep', args: ['40'] }] }),
+      startWorker({ mode: 'natural', children: [{ command: 'sleep', args: ['3600'] }] }),
     );
     const exits = workers.map(async (worker) => (await once(worker, 'exit'))[0] as number);
     const pids = await Promise.all(
@@ -63,7 +64,7 @@ describe.concurrent('children of Workers', () => {
         const [message] = (await once(worker, 'message')) as [PidsMessage];
         const [pid] = message.pids;
         if (pid === undefined) throw new Error('the Worker reported no pid');
-        started.add(pid);
+        started.add(watch(pid));
         return pid;
       }),
     );
@@ -73,9 +74,10 @@ describe.concurrent('children of Workers', () => {
     expect(pids.filter((pid) => !isAlive(pid))).toEqual([]);
     expect(someDied).toBe(false);
 
-    // The sleep outlasts a loaded machine's slow Worker start-up by far, so end them here (they are
-    // alive, unreaped children of this process: their pids cannot have been reused); the reaper
-    // (not any Worker) reaps them.
+    // The children sleep for an hour: on a loaded machine 57 Worker start-ups can take longer than
+    // a short sleep, which would end the first children on its own. End them here (they are alive,
+    // unreaped children of this process: their pids cannot have been reused); the reaper (not any
+    // Worker) reaps them.
     for (const pid of pids) process.kill(pid, 'SIGTERM');
     expect(await waitFor(() => pids.every((pid) => !isAlive(pid)), 20_000, 100)).toBe(true);
     await waitFor(() => allReaped(pids), 5000);
@@ -91,13 +93,13 @@ describe.concurrent('children of Workers', () => {
       mode: 'exit',
       children: [0, 1, 2].map(() => ({
         command: 'sleep',
-        args: ['30'],
+        args: ['3600'],
         options: { stdio: 'pipe' },
       })),
     });
     const exited = once(worker, 'exit');
     const [{ pids }] = (await once(worker, 'message')) as [PidsMessage];
-    for (const pid of pids) started.add(pid);
+    for (const pid of pids) started.add(watch(pid));
     expect(((await exited) as [number])[0]).toBe(0);
 
     expect(pids.map(isAlive)).toEqual([true, true, true]);
@@ -132,7 +134,7 @@ describe.concurrent('children of Workers', () => {
               pids,
               child: {
                 command: 'python3',
-                args: [PDEATHSIG_PY, '30'],
+                args: [PDEATHSIG_PY, '3600'],
                 options: { stdio: ['ignore', outFds[i], 'ignore'] },
               },
             });
@@ -140,7 +142,7 @@ describe.concurrent('children of Workers', () => {
           });
           expect(await Promise.all(exits)).toEqual(Array(batch).fill(0));
           const batchPids = slots.map((slot) => Atomics.load(pids, slot));
-          for (const pid of batchPids) started.add(pid);
+          for (const pid of batchPids) started.add(watch(pid));
           expect(batchPids.filter((pid) => pid <= 0)).toEqual([]);
 
           // Each child prints its PR_GET_PDEATHSIG once it runs, after its Worker is gone. A child

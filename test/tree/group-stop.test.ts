@@ -2,12 +2,19 @@
 // process group (as `timeout -s KILL`, `kill -9 -<pgid>` or a shell's `kill -9 %1` send), and a
 // descendant that stops the guardian before the parent dies. The command stays in the parent's
 // process group as Node puts it; the guardian has a group of its own.
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { killQuietly, parentPid, processState, waitFor } from '../helpers/proc.js';
+import {
+  killQuietly,
+  parentPid,
+  processGroup,
+  processState,
+  waitFor,
+  watch,
+} from '../helpers/proc.js';
 import { buildSwarm, startParent } from './swarm.js';
 import { liveTree, marked, treeComplete, uniqueMarker } from './tree-procs.js';
 
@@ -19,17 +26,11 @@ afterAll(() => {
   scratch.remove();
 });
 
-/** The process group of `pid` (/proc/<pid>/stat field 5), or undefined. */
-function groupOf(pid: number): number | undefined {
-  try {
-    const stat = readFileSync(`/proc/${String(pid)}/stat`, 'utf8');
-    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]);
-  } catch {
-    return undefined;
-  }
-}
-
-function cleanup(marker: string, onTestFinished: (fn: () => void) => void, more: number[]): void {
+function cleanup(
+  marker: string,
+  onTestFinished: (fn: () => void) => void,
+  more: (number | ChildProcess)[],
+): void {
   onTestFinished(() => {
     for (const pid of more) killQuietly(pid);
     for (const p of marked(marker)) {
@@ -52,10 +53,10 @@ describe.concurrent('tree mode and process groups', () => {
       },
       { detached: true },
     );
-    cleanup(marker, onTestFinished, [parent.pid ?? 0]);
+    cleanup(marker, onTestFinished, [parent]);
     expect(await waitFor(() => treeComplete(marker), 10_000)).toBe(true);
     const guardian = parentPid(pid) ?? 0;
-    const groups = { command: groupOf(pid), guardian: groupOf(guardian) };
+    const groups = { command: processGroup(pid), guardian: processGroup(guardian) };
     process.kill(-(parent.pid ?? 0), 'SIGKILL');
     const killedAt = Date.now();
     const gone = await waitFor(() => liveTree(marker).length === 0, GRACE_MS + 2000);
@@ -116,9 +117,9 @@ describe.concurrent('tree mode and process groups', () => {
     });
     const node = parentPid(parentPid(pid) ?? 0) ?? 0;
     const holder = parentPid(node) ?? 0;
-    cleanup(marker, onTestFinished, [session.pid ?? 0, holder, node]);
+    cleanup(marker, onTestFinished, [session, watch(holder), watch(node)]);
     const guardian = parentPid(pid) ?? 0;
-    expect(groupOf(node)).toBe(holder);
+    expect(processGroup(node)).toBe(holder);
     expect(
       await waitFor(
         () => processState(guardian) === 'T' && liveTree(marker).length === 3, // sh + 2 sleeps

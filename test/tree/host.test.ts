@@ -25,7 +25,7 @@ async function host(
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   onTestFinished(() => {
-    killQuietly(child.pid);
+    killQuietly(child);
   });
   let out = '';
   let err = '';

@@ -140,7 +140,7 @@ describe.each(['killtree', 'kill'])('%s', (action) => {
         env: { ...process.env, TETHERED_TEST_WALK_PAUSE_MS: '3000' },
       });
       onTestFinished(() => {
-        killQuietly(parent.pid);
+        killQuietly(parent);
       });
       const lines: Record<string, unknown>[] = [];
       let buffered = '';

@@ -27,7 +27,7 @@ async function startTree(
     env: { ...process.env, ...env },
   });
   onTestFinished(() => {
-    killQuietly(parent.pid);
+    killQuietly(parent);
     for (const pid of liveTree(marker)) killQuietly(pid);
   });
   const line = await new Promise<string>((resolve, reject) => {

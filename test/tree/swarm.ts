@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { killQuietly } from '../helpers/proc.js';
+import { killQuietly, processGroup } from '../helpers/proc.js';
 import { liveTree } from './tree-procs.js';
 
 const SOURCE = fileURLToPath(new URL('../fixtures/tree/swarm.c', import.meta.url));
@@ -43,11 +43,12 @@ export function deliveries(log: string): Map<number, number> {
 }
 
 /**
- * Ends whatever is left of a test's tree: the fixture's own process group (it leads one), then
+ * Ends whatever is left of a test's tree: the fixture's own process group (it leads one) while a
+ * process carrying the marker is still in it (so the group id cannot have been reused), then
  * anything still carrying the marker.
  */
 export function endTree(marker: string, group: number | undefined): void {
-  if (group !== undefined) {
+  if (group !== undefined && liveTree(marker).some((pid) => processGroup(pid) === group)) {
     try {
       process.kill(-group, 'SIGKILL');
     } catch {

@@ -3,7 +3,7 @@
 // a call that returned (or killed with the parent while it is blocked) die with the parent. The
 // same calls without tree mode leave the backgrounded sleep: the control.
 import * as childProcess from 'node:child_process';
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -132,7 +132,7 @@ describe('sync functions with tree: true match node:child_process', () => {
 });
 
 interface Parent {
-  pid: number | undefined;
+  child: ChildProcess;
   marker: string;
   line: Promise<string>;
 }
@@ -146,7 +146,7 @@ function startParent(
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   onTestFinished(() => {
-    killQuietly(child.pid);
+    killQuietly(child);
     for (const pid of liveTree(marker)) killQuietly(pid);
   });
   const line = new Promise<string>((resolve, reject) => {
@@ -160,7 +160,7 @@ function startParent(
     });
   });
   line.catch(() => {}); // awaited where the test needs it; the 'during' parent never prints
-  return { pid: child.pid, marker, line };
+  return { child, marker, line };
 }
 
 const live = (marker: string) =>
@@ -185,8 +185,8 @@ describe.concurrent('descendants of a sync tree call die with the parent', () =>
       );
       const { pid } = JSON.parse(await parent.line) as { pid: number };
       expect(argvOf(pid)).toContain(parent.marker);
-      killQuietly(parent.pid);
-      expect(await waitFor(() => !isAlive(parent.pid ?? 0), 5000)).toBe(true);
+      killQuietly(parent.child);
+      expect(await waitFor(() => !isAlive(parent.child.pid ?? 0), 5000)).toBe(true);
       // tree: grace 3 s is never needed (sleep dies of SIGTERM); the control gets the same wait.
       await waitFor(() => live(parent.marker) === 0, 1500);
       expect(live(parent.marker) === 0).toBe(gone);
@@ -201,7 +201,7 @@ describe.concurrent('descendants of a sync tree call die with the parent', () =>
       onTestFinished,
     );
     expect(await waitFor(() => live(parent.marker) === 2, 5000)).toBe(true);
-    killQuietly(parent.pid);
+    killQuietly(parent.child);
     expect(await waitFor(() => live(parent.marker) === 0, 2000)).toBe(true);
   });
 });

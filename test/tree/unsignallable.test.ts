@@ -60,7 +60,7 @@ if (isRoot) {
       { wrapper: NOBODY, node: staged.node, script },
     );
     onTestFinished(() => {
-      killQuietly(parent.pid);
+      killQuietly(parent);
       for (const p of marked(marker)) killQuietly(p.pid);
     });
     const guardian = parentPid(pid) ?? 0;

@@ -48,7 +48,7 @@ describe('parent SIGKILLed, a wide tree', { timeout: 180_000 }, () => {
         options: { tree: true, treeGraceMs: GRACE_MS, stdio: 'ignore' },
       });
       onTestFinished(() => {
-        killQuietly(parent.pid);
+        killQuietly(parent);
         endTree(marker, pid);
       });
       // The supervisor and its workers (the middle process of 'orphans' has exited).
