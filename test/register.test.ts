@@ -6,7 +6,7 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { fixturePath } from './helpers/fixtures.js';
-import { killQuietly, waitFor, waitForDeath, isAlive } from './helpers/proc.js';
+import { killQuietly, waitFor, waitForDeath, isAlive, watch } from './helpers/proc.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const PDEATHSIG = fixturePath('pdeathsig.py');
@@ -182,13 +182,13 @@ describe.concurrent('tethered/register', () => {
     let childPid: number | undefined;
     try {
       expect(await waitFor(() => /^\d+\n/.test(stdout), 20_000)).toBe(true);
-      childPid = Number(stdout.trim());
+      childPid = watch(Number(stdout.trim()));
       expect(isAlive(childPid)).toBe(true);
       parent.kill('SIGKILL');
       expect(await waitForDeath(childPid, 20_000)).toBe(true);
     } finally {
       if (parent.exitCode === null && parent.signalCode === null) killQuietly(parent.pid);
-      if (childPid !== undefined && isAlive(childPid)) killQuietly(childPid);
+      killQuietly(childPid);
     }
   });
 });

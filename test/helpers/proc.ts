@@ -40,9 +40,9 @@ export function startTime(pid: number): string | undefined {
 }
 
 /**
- * The start time of each pid a test watched ({@link watch}, or {@link isAlive} the first time it
- * saw the pid alive). pid_max is 32768 here and a suite run starts far more processes, so a pid
- * that died may already belong to another test's process: {@link killQuietly} spares it.
+ * The start time of each pid a test recorded with {@link watch}. pid_max is 32768 here and a suite
+ * run starts far more processes, so a pid that died may already belong to another test's process:
+ * {@link isAlive} reports it dead and {@link killQuietly} spares it.
  */
 const watchedStart = new Map<number, string>();
 
@@ -55,15 +55,15 @@ export function watch(pid: number): number {
   return pid;
 }
 
-/** True while `pid` exists and is not a zombie. */
+/**
+ * True while `pid` exists and is not a zombie; for a pid recorded by {@link watch}, only while it
+ * is still that process (a reused pid is not the process the test started).
+ */
 export function isAlive(pid: number): boolean {
   const state = processState(pid);
-  const alive = state !== undefined && state !== 'Z' && state !== 'X';
-  if (alive && !watchedStart.has(pid)) {
-    const start = startTime(pid);
-    if (start !== undefined) watchedStart.set(pid, start);
-  }
-  return alive;
+  if (state === undefined || state === 'Z' || state === 'X') return false;
+  const watched = watchedStart.get(pid);
+  return watched === undefined || startTime(pid) === watched;
 }
 
 /**
@@ -128,8 +128,7 @@ export function waitForDeath(pid: number, timeoutMs: number): Promise<boolean> {
 /**
  * Sends `signal` (SIGKILL) to a process of the test if it is still that process; never throws.
  * - A ChildProcess: only until Node has reported its exit (until it is reaped its pid stays ours).
- * - A pid recorded by {@link watch} (or seen alive by {@link isAlive}): only while its start time
- *   is the recorded one.
+ * - A pid recorded by {@link watch}: only while its start time is the recorded one.
  * - Any other pid as it is now: pass only a pid read from /proc just before (e.g. a liveTree()).
  */
 export function killQuietly(
