@@ -15,6 +15,7 @@ Napi::Value CloseFd(const Napi::CallbackInfo& info);
 Napi::Value OpenPipes(const Napi::CallbackInfo& info);
 // spawn_calls.cc
 Napi::Value Spawn(const Napi::CallbackInfo& info);
+// sync_runner.cc
 Napi::Value SpawnSync(const Napi::CallbackInfo& info);
 // kill_calls.cc
 Napi::Value Kill(const Napi::CallbackInfo& info);
