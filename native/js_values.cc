@@ -123,7 +123,6 @@ void ReadLaunch(JsArgs* args, SpawnRequest* request) {
   request->args = args->Strings(1, "args");
   request->env = args->Strings(2, "envPairs");
   if (args->Defined(3)) request->cwd = args->String(3, "cwd");
-  request->has_cwd = !request->cwd.empty();
   request->fds = args->Int32s(4, "fds");
   request->detached = args->Bool(5, "detached");
   request->set_uid = args->Defined(6);

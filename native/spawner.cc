@@ -442,7 +442,7 @@ void Spawner::Launch(SpawnRequest* request) {
   std::vector<int> fd_scratch;
   LaunchPlan plan = MakePlan(&argv, envp.data(), candidate_ptrs.data(), candidates.size(),
                              request->fds, &fd_scratch);
-  plan.cwd = request->has_cwd ? request->cwd.c_str() : nullptr;
+  plan.cwd = request->cwd.empty() ? nullptr : request->cwd.c_str();
   plan.detached = request->detached;
   plan.set_uid = request->set_uid;
   plan.set_gid = request->set_gid;

@@ -25,10 +25,9 @@ struct LaunchPlan;
 // One spawn, as a flat value built on the JS thread. The spawner fills in the result.
 struct SpawnRequest {
   std::string file;
-  std::vector<std::string> args;  // argv, argv[0] included
-  std::vector<std::string> env;   // "KEY=value"
-  bool has_cwd = false;
-  std::string cwd;
+  std::vector<std::string> args;      // argv, argv[0] included
+  std::vector<std::string> env;       // "KEY=value"
+  std::string cwd;                    // "": keep the parent's
   std::vector<int> fds;               // child fd i <- fds[i]; -1 ignore
   std::vector<UniqueFd> close_after;  // child ends of socketpairs, closed after the launch
   bool detached = false;

@@ -76,7 +76,7 @@ void Spawner::LaunchTree(SpawnRequest* request) {
   std::vector<int> fd_scratch;
   LaunchPlan plan = MakePlan(&argv, envp.data(), &file_candidate, 1, fds, &fd_scratch);
   plan.exec_fd = guardian_use_memfd_ ? guardian_image_.memfd() : -1;
-  plan.cwd = request->has_cwd ? request->cwd.c_str() : nullptr;
+  plan.cwd = request->cwd.empty() ? nullptr : request->cwd.c_str();
   // setsid and the ids are the command's (the guardian keeps Node's credentials, so it can
   // always signal the tree); the guardian's own death signal is one it reads, not dies of.
   plan.death_signal = kGuardianDeathSignal;
