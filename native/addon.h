@@ -13,13 +13,12 @@ Napi::Value SetKeepAlive(const Napi::CallbackInfo& info);
 Napi::Value SocketPair(const Napi::CallbackInfo& info);
 Napi::Value CloseFd(const Napi::CallbackInfo& info);
 Napi::Value OpenPipes(const Napi::CallbackInfo& info);
-// spawn_calls.cc
+// child_calls.cc
 Napi::Value Spawn(const Napi::CallbackInfo& info);
-// sync_runner.cc
-Napi::Value SpawnSync(const Napi::CallbackInfo& info);
-// kill_calls.cc
 Napi::Value Kill(const Napi::CallbackInfo& info);
 Napi::Value KillTree(const Napi::CallbackInfo& info);
+// sync_runner.cc
+Napi::Value SpawnSync(const Napi::CallbackInfo& info);
 // addon.cc
 Napi::Value Facts(const Napi::CallbackInfo& info);
 Napi::Value TreeSupportInfo(const Napi::CallbackInfo& info);

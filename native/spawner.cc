@@ -15,7 +15,6 @@
 #include <algorithm>
 #include <string_view>
 
-#include "descendants.h"
 #include "env_channel.h"
 #include "guardians.h"
 #include "launch.h"
