@@ -130,7 +130,6 @@ class Spawner {
   [[nodiscard]] int Clone(LaunchPlan* plan, pid_t* pid, UniqueFd* pidfd);
   void Complete(SpawnRequest* request);
   [[nodiscard]] int EnsureStack();
-  pid_t CloneChild(void* plan, int* pidfd);
   // tree_launch.cc
   void LaunchTree(SpawnRequest* request);
   bool TreeUsable();

@@ -139,12 +139,6 @@ void Send(int32_t type, int32_t a, int32_t b, int fd = -1) {
 
 // ---- the command child (after clone(CLONE_VFORK): a copy of our memory, we wait for its exec)
 
-// Runs in the command child. Records why it cannot exec, for the guardian, and exits.
-[[noreturn]] void CommandFail(long negative_errno) {
-  *g.exec_error = static_cast<int>(-negative_errno);
-  for (;;) RawSyscall(SYS_exit, 127);
-}
-
 // Runs in the command child: launch.cc's child path from setsid on (signals are already SIG_DFL;
 // the fd plan and cwd were applied to the guardian and are inherited). Its death signal is
 // SIGKILL toward the guardian: if the guardian itself is SIGKILLed, the command dies with it; the
@@ -157,9 +151,10 @@ void Send(int32_t type, int32_t a, int32_t b, int fd = -1) {
   long r = StartSession(g.flags & kFlagDetached);  // the new session's id, or -errno
   if (r >= 0) r = SetIds(g.flags & kFlagSetUid, uid, g.flags & kFlagSetGid, gid);
   if (r >= 0) r = ArmDeathSignal(SIGKILL, g.self, pause_ms);
-  if (r < 0) CommandFail(r);
+  if (r < 0) FailChild(g.exec_error, r);
   UnblockSignals();
-  CommandFail(ExecvpCandidates(g.candidates, g.opt[kOptCandidates], g.user_argv, g.envp));
+  FailChild(g.exec_error,
+            ExecvpCandidates(g.candidates, g.opt[kOptCandidates], g.user_argv, g.envp));
 }
 
 // Runs in the guardian. clone(CLONE_VM | CLONE_VFORK) with no new stack: vfork. The child borrows
