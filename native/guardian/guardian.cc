@@ -1,12 +1,7 @@
-// tethered-guardian: the helper between Node and a tree-mode command (see docs/design.md, "Tree
-// mode"). A static program without libc, started by the spawner thread like any child, with the
-// command's argv and environment as its own (see guardian_protocol.h). It becomes a subreaper,
-// starts the command as its child, reports its pid (or exec error) and exit over the control
-// socket, and when the Node process dies, signals every descendant, SIGKILLs what is left after
-// the grace period, reaps everything and exits.
-//
-// Single-threaded, no signal handlers (every signal stays blocked; SIGCHLD and the death signal
-// are read from a signalfd), no allocation. Only raw system calls (raw_syscall.h).
+// tethered-guardian: the subreaper between Node and a tree-mode command; its life is described in
+// docs/design.md, "Tree mode". A static program without libc: single-threaded, no signal handlers
+// (every signal stays blocked; SIGCHLD and the death signal are read from a signalfd), no
+// allocation, only raw system calls (raw_syscall.h).
 
 #include <fcntl.h>
 #include <poll.h>
@@ -160,7 +155,7 @@ void Send(int32_t type, int32_t a, int32_t b, int fd = -1) {
 // Runs in the guardian. clone(CLONE_VM | CLONE_VFORK) with no new stack: vfork. The child borrows
 // our memory and stack until it execs or exits, and we are suspended meanwhile; it only calls
 // RunCommand (never returns into our frames), which touches nothing we read afterwards except
-// g.exec_error No page tables are copied. Returns the pid or -errno; *pidfd gets its pidfd or -1.
+// g.exec_error. No page tables are copied. Returns the pid or -errno; *pidfd gets its pidfd or -1.
 long CloneCommand(int* pidfd) {
   *pidfd = -1;
   long flags = CLONE_VM | CLONE_VFORK | SIGCHLD;
