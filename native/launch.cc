@@ -111,13 +111,14 @@ long Exec(LaunchPlan* plan) {
 int LaunchChild(void* arg) {
   // Runs in the cloned child; returns only by exiting (FailChild) or not at all (execve).
   LaunchPlan* plan = static_cast<LaunchPlan*>(arg);
+  const ChildSettings& child = plan->child;
   ResetSignalDispositions();
-  if (long r = StartSession(plan->detached); r < 0) FailChild(&plan->error, r);
+  if (long r = StartSession(child.detached); r < 0) FailChild(&plan->error, r);
   MapFds(plan);
   long r = plan->cwd != nullptr ? RawSyscall(SYS_chdir, reinterpret_cast<long>(plan->cwd)) : 0;
-  if (r >= 0) r = SetIds(plan->set_uid, plan->uid, plan->set_gid, plan->gid);
+  if (r >= 0) r = SetIds(child.set_uid, child.uid, child.set_gid, child.gid);
   const unsigned pause_ms = plan->test_pause_before_death_signal_ms;
-  if (r >= 0) r = ArmDeathSignal(plan->death_signal, plan->parent_pid, pause_ms);
+  if (r >= 0) r = ArmDeathSignal(child.death_signal, plan->parent_pid, pause_ms);
   if (r < 0) FailChild(&plan->error, r);
   UnblockSignals();
   FailChild(&plan->error, Exec(plan));

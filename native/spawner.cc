@@ -358,7 +358,7 @@ int Spawner::Clone(LaunchPlan* plan, pid_t* pid, UniqueFd* pidfd) {
   if (int err = EnsureStack(); err != 0) return err;
   plan->parent_pid = getpid();
   // A child's setuid/setgid resets the dumpable flag of the memory it shares with us.
-  const int dumpable = plan->set_uid || plan->set_gid ? prctl(PR_GET_DUMPABLE) : -1;
+  const int dumpable = plan->child.set_uid || plan->child.set_gid ? prctl(PR_GET_DUMPABLE) : -1;
   // glibc's clone() wrapper, not the raw syscall: it puts the arguments in each architecture's
   // kernel order (x86_64: flags, stack, parent_tid, child_tid, tls; aarch64 is CLONE_BACKWARDS:
   // flags, stack, parent_tid, tls, child_tid), and CLONE_PIDFD's fd comes back through parent_tid,
@@ -429,12 +429,7 @@ void Spawner::Launch(SpawnRequest* request) {
   LaunchPlan plan = MakePlan(&argv, envp.data(), candidate_ptrs.data(), candidates.size(),
                              request->fds, &fd_scratch);
   plan.cwd = request->cwd.empty() ? nullptr : request->cwd.c_str();
-  plan.detached = request->detached;
-  plan.set_uid = request->set_uid;
-  plan.set_gid = request->set_gid;
-  plan.uid = request->uid;
-  plan.gid = request->gid;
-  plan.death_signal = request->death_signal;
+  plan.child = request->child;
   plan.test_pause_before_death_signal_ms = test_pause_ms_;
   UniqueFd pidfd;
   request->result = Clone(&plan, &request->pid, &pidfd);

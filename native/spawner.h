@@ -15,12 +15,12 @@
 
 #include "guardian_image.h"
 #include "guardians.h"
+#include "launch.h"
 #include "unique_fd.h"
 
 namespace tethered {
 
 class Reaper;
-struct LaunchPlan;
 
 // One spawn, as a flat value built on the JS thread. The spawner fills in the result.
 struct SpawnRequest {
@@ -30,12 +30,7 @@ struct SpawnRequest {
   std::string cwd;                    // "": keep the parent's
   std::vector<int> fds;               // child fd i <- fds[i]; -1 ignore
   std::vector<UniqueFd> close_after;  // child ends of socketpairs, closed after the launch
-  bool detached = false;
-  bool set_uid = false;
-  bool set_gid = false;
-  unsigned uid = 0;
-  unsigned gid = 0;
-  int death_signal = 0;
+  ChildSettings child;
   uint64_t env_id = 0;
   uint32_t async_token = 0;  // nonzero: spawned asynchronously, reported as a kSpawned event
   // spawnSync: the reaper does not watch the child; its pid and pidfd go back to the caller, which

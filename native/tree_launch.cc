@@ -60,12 +60,13 @@ void Spawner::LaunchTree(SpawnRequest* request) {
   fds.push_back(theirs.Get());
 
   const std::vector<std::string> candidates = PathCandidates(request->file, request->env);
-  const int flags = (request->detached ? kFlagDetached : 0) | (request->set_uid ? kFlagSetUid : 0) |
-                    (request->set_gid ? kFlagSetGid : 0) | (force_no_pidfd_ ? kFlagNoPidfd : 0) |
+  const ChildSettings& child = request->child;
+  const int flags = (child.detached ? kFlagDetached : 0) | (child.set_uid ? kFlagSetUid : 0) |
+                    (child.set_gid ? kFlagSetGid : 0) | (force_no_pidfd_ ? kFlagNoPidfd : 0) |
                     (test_scan_proc_ ? kFlagScanProc : 0);
   const std::string options = GuardianOptions(
-      control_slot, request->death_signal, request->tree_grace_ms, flags, request->uid,
-      request->gid, candidates.size(), getpid(), test_guardian_pause_ms_, test_walk_pause_ms_);
+      control_slot, child.death_signal, request->tree_grace_ms, flags, child.uid, child.gid,
+      candidates.size(), getpid(), test_guardian_pause_ms_, test_walk_pause_ms_);
 
   // The command's argv and environment travel as the guardian's own: no copy, and E2BIG still
   // comes from the kernel.
@@ -79,7 +80,7 @@ void Spawner::LaunchTree(SpawnRequest* request) {
   plan.cwd = request->cwd.empty() ? nullptr : request->cwd.c_str();
   // setsid and the ids are the command's (the guardian keeps Node's credentials, so it can
   // always signal the tree); the guardian's own death signal is one it reads, not dies of.
-  plan.death_signal = kGuardianDeathSignal;
+  plan.child.death_signal = kGuardianDeathSignal;
   plan.test_pause_before_death_signal_ms = test_pause_ms_;
   pid_t pid = 0;
   UniqueFd pidfd;  // unused: the guardian's exit shows as EOF on the control socket
