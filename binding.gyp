@@ -58,7 +58,6 @@
             "native/child_calls.cc",
             "native/env_channel.cc",
             "native/env_state.cc",
-            "native/guardian_image.cc",
             "native/guardians.cc",
             "native/js_values.cc",
             "native/launch.cc",

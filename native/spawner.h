@@ -13,7 +13,6 @@
 #include <string>
 #include <vector>
 
-#include "guardian_image.h"
 #include "guardians.h"
 #include "launch.h"
 #include "unique_fd.h"
@@ -152,7 +151,7 @@ class Spawner {
   size_t stack_size_ = 0;
   bool clone_pidfd_works_ = true;
   bool pidfd_open_works_ = true;
-  GuardianImage guardian_image_;
+  UniqueFd guardian_memfd_;  // the embedded guardian, sealed (tree_launch.cc)
   bool guardian_use_memfd_ = false;
   std::string guardian_path_;
 };
