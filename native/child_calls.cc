@@ -4,7 +4,6 @@
 #include <memory>
 
 #include "addon.h"
-#include "env_state.h"
 #include "js_values.h"
 #include "spawner.h"
 #include "syscalls.h"

@@ -1,5 +1,5 @@
-#include "env_state.h"
-
+// init(), socketpair(), closeFd(), openPipes(), setKeepAlive(): each environment's state
+// (addon.h's EnvState), its event delivery and the fds it owns until a Pipe takes them.
 #include <errno.h>
 #include <stdlib.h>
 #include <unistd.h>

@@ -15,7 +15,6 @@
 #include <vector>
 
 #include "addon.h"
-#include "env_state.h"
 #include "guardians.h"
 #include "js_values.h"
 #include "spawner.h"
