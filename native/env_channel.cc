@@ -1,7 +1,5 @@
 #include "env_channel.h"
 
-#include <algorithm>
-
 namespace tethered {
 
 void EnvChannel::Push(const ChildEvent& event) {
@@ -41,27 +39,21 @@ uint64_t EnvRouter::Add(std::shared_ptr<EnvChannel> channel) {
   // Runs on a JS thread.
   std::lock_guard<std::mutex> lock(mu_);
   uint64_t id = next_id_++;
-  channels_.emplace_back(id, std::move(channel));
+  channels_.emplace(id, std::move(channel));
   return id;
 }
 
 void EnvRouter::Remove(uint64_t env_id) {
   // Runs on a JS thread.
   std::lock_guard<std::mutex> lock(mu_);
-  channels_.erase(std::remove_if(channels_.begin(), channels_.end(),
-                                 [env_id](const auto& entry) { return entry.first == env_id; }),
-                  channels_.end());
+  channels_.erase(env_id);
 }
 
 void EnvRouter::Post(uint64_t env_id, const ChildEvent& event) {
   // Runs on the spawner thread.
   std::lock_guard<std::mutex> lock(mu_);
-  for (auto& entry : channels_) {
-    if (entry.first == env_id) {
-      entry.second->Push(event);
-      return;
-    }
-  }
+  auto it = channels_.find(env_id);
+  if (it != channels_.end()) it->second->Push(event);
 }
 
 }  // namespace tethered

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <unordered_map>
 #include <vector>
 
 namespace tethered {
@@ -58,7 +59,7 @@ class EnvRouter {
  private:
   std::mutex mu_;
   uint64_t next_id_ = 1;
-  std::vector<std::pair<uint64_t, std::shared_ptr<EnvChannel>>> channels_;
+  std::unordered_map<uint64_t, std::shared_ptr<EnvChannel>> channels_;
 };
 
 }  // namespace tethered

@@ -1,5 +1,5 @@
-#include "env_state.h"
-
+// init(), socketpair(), closeFd(), openPipes(), setKeepAlive(): each environment's state
+// (addon.h's EnvState), its event delivery and the fds it owns until a Pipe takes them.
 #include <errno.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -37,13 +37,9 @@ void DeliverEvents(napi_env raw_env, napi_value /*js_callback*/, void* context, 
     napi_value result;
     napi_status status = napi_make_callback(raw_env, state->async_context, recv,
                                             state->on_event.Value(), 5, args, &result);
-    if (status != napi_ok) {
-      // A listener threw: the exception goes to 'uncaughtException' as it would in Node; the
-      // remaining events are delivered on the next turn.
-      state->channel->Rewake();
-      return;
-    }
-    if (std::chrono::steady_clock::now() >= deadline) {
+    // A listener threw (the exception goes to 'uncaughtException' as it would in Node), or the
+    // budget is spent: the remaining events are delivered on the next turn.
+    if (status != napi_ok || std::chrono::steady_clock::now() >= deadline) {
       state->channel->Rewake();
       return;
     }

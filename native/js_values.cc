@@ -123,14 +123,13 @@ void ReadLaunch(JsArgs* args, SpawnRequest* request) {
   request->args = args->Strings(1, "args");
   request->env = args->Strings(2, "envPairs");
   if (args->Defined(3)) request->cwd = args->String(3, "cwd");
-  request->has_cwd = !request->cwd.empty();
   request->fds = args->Int32s(4, "fds");
-  request->detached = args->Bool(5, "detached");
-  request->set_uid = args->Defined(6);
-  if (request->set_uid) request->uid = static_cast<unsigned>(args->Int32(6, "uid"));
-  request->set_gid = args->Defined(7);
-  if (request->set_gid) request->gid = static_cast<unsigned>(args->Int32(7, "gid"));
-  request->death_signal = args->Int32(8, "deathSignal");
+  request->child.detached = args->Bool(5, "detached");
+  request->child.set_uid = args->Defined(6);
+  if (request->child.set_uid) request->child.uid = static_cast<unsigned>(args->Int32(6, "uid"));
+  request->child.set_gid = args->Defined(7);
+  if (request->child.set_gid) request->child.gid = static_cast<unsigned>(args->Int32(7, "gid"));
+  request->child.death_signal = args->Int32(8, "deathSignal");
   request->tree = args->Bool(9, "tree");
   request->tree_grace_ms = args->Int32(10, "treeGraceMs");
 }

@@ -36,12 +36,6 @@ struct KernelSigaction {
 };
 static_assert(sizeof(KernelSigaction) == 4 * sizeof(unsigned long), "no padding");
 
-// Runs in the cloned child. Records the failure and exits without returning to the parent.
-[[noreturn]] void Fail(LaunchPlan* plan, long negative_errno) {
-  plan->error = static_cast<int>(-negative_errno);
-  for (;;) RawSyscall(SYS_exit, 127);
-}
-
 // Runs in the cloned child. Every disposition back to SIG_DFL, ignored ones included (Node ignores
 // SIGPIPE; children must not inherit that). The mask stays full until just before execve.
 void ResetSignalDispositions() {
@@ -79,7 +73,7 @@ void MapFds(LaunchPlan* plan) {
   for (int i = 0; i < count; ++i) {
     if (src[i] < 0 || src[i] >= i) continue;
     long moved = RawSyscall(SYS_fcntl, src[i], F_DUPFD_CLOEXEC, count);
-    if (moved < 0) Fail(plan, moved);
+    if (moved < 0) FailChild(&plan->error, moved);
     src[i] = static_cast<int>(moved);
   }
   for (int i = 0; i < count; ++i) {
@@ -88,16 +82,16 @@ void MapFds(LaunchPlan* plan) {
       RawSyscall(SYS_close, i);
       long null_fd = RawSyscall(SYS_openat, AT_FDCWD, reinterpret_cast<long>("/dev/null"),
                                 i == 0 ? O_RDONLY : O_RDWR);
-      if (null_fd < 0) Fail(plan, null_fd);
+      if (null_fd < 0) FailChild(&plan->error, null_fd);
       if (null_fd != i) {
         long r = Dup2(null_fd, i);
         RawSyscall(SYS_close, null_fd);
-        if (r < 0) Fail(plan, r);
+        if (r < 0) FailChild(&plan->error, r);
       }
       continue;
     }
     long r = src[i] == i ? RawSyscall(SYS_fcntl, i, F_SETFD, 0) : Dup2(src[i], i);
-    if (r < 0) Fail(plan, r);
+    if (r < 0) FailChild(&plan->error, r);
     if (i <= 2) MakeBlocking(i);
   }
 }
@@ -115,21 +109,19 @@ long Exec(LaunchPlan* plan) {
 }  // namespace
 
 int LaunchChild(void* arg) {
-  // Runs in the cloned child; returns only by exiting (Fail) or not at all (execve).
+  // Runs in the cloned child; returns only by exiting (FailChild) or not at all (execve).
   LaunchPlan* plan = static_cast<LaunchPlan*>(arg);
+  const ChildSettings& child = plan->child;
   ResetSignalDispositions();
-  if (long r = StartSession(plan->detached); r < 0) Fail(plan, r);
+  if (long r = StartSession(child.detached); r < 0) FailChild(&plan->error, r);
   MapFds(plan);
-  if (plan->cwd != nullptr) {
-    long r = RawSyscall(SYS_chdir, reinterpret_cast<long>(plan->cwd));
-    if (r < 0) Fail(plan, r);
-  }
-  if (long r = SetIds(plan->set_uid, plan->uid, plan->set_gid, plan->gid); r < 0) Fail(plan, r);
-  long r =
-      ArmDeathSignal(plan->death_signal, plan->parent_pid, plan->test_pause_before_death_signal_ms);
-  if (r < 0) Fail(plan, r);
+  long r = plan->cwd != nullptr ? RawSyscall(SYS_chdir, reinterpret_cast<long>(plan->cwd)) : 0;
+  if (r >= 0) r = SetIds(child.set_uid, child.uid, child.set_gid, child.gid);
+  const unsigned pause_ms = plan->test_pause_before_death_signal_ms;
+  if (r >= 0) r = ArmDeathSignal(child.death_signal, plan->parent_pid, pause_ms);
+  if (r < 0) FailChild(&plan->error, r);
   UnblockSignals();
-  Fail(plan, Exec(plan));
+  FailChild(&plan->error, Exec(plan));
 }
 
 }  // namespace tethered

@@ -6,6 +6,17 @@
 
 namespace tethered {
 
+// What a child changes about itself before exec, as a SpawnRequest asks and a LaunchPlan applies
+// (tree mode's guardian keeps Node's and leaves the request's to the command).
+struct ChildSettings {
+  bool detached = false;  // setsid()
+  bool set_uid = false;
+  bool set_gid = false;
+  unsigned uid = 0;
+  unsigned gid = 0;
+  int death_signal = 0;  // 0: untethered
+};
+
 // Everything the child needs, prepared in plain memory before clone(). The child shares the
 // parent's memory (CLONE_VM), so it reads this struct in place and writes only `error`,
 // `fd_scratch[]` and, while it tries a candidate through /bin/sh, argv[-1..1].
@@ -19,12 +30,7 @@ struct LaunchPlan {
   const int* fds = nullptr;   // fds[i]: parent fd to become child fd i; -1 ignore
   int* fd_scratch = nullptr;  // fd_count ints of working space for the child
   int fd_count = 0;
-  bool detached = false;
-  bool set_uid = false;
-  bool set_gid = false;
-  unsigned uid = 0;
-  unsigned gid = 0;
-  int death_signal = 0;  // 0: untethered
+  ChildSettings child;
   pid_t parent_pid = 0;  // getpid() of the Node process, saved before clone
   unsigned test_pause_before_death_signal_ms = 0;  // test knob; 0 in production
 

@@ -15,7 +15,6 @@
 #include <algorithm>
 #include <string_view>
 
-#include "descendants.h"
 #include "env_channel.h"
 #include "guardians.h"
 #include "launch.h"
@@ -353,9 +352,13 @@ int Spawner::EnsureStack() {
   return 0;
 }
 
-pid_t Spawner::CloneChild(void* plan, int* pidfd) {
-  // Runs on the spawner thread. Returns the pid, or -1 with errno set.
-  *pidfd = -1;
+int Spawner::Clone(LaunchPlan* plan, pid_t* pid, UniqueFd* pidfd) {
+  // Runs on the spawner thread. Clones a child that follows `plan`: 0 with its pid (and pidfd, if
+  // there is one), or -errno. A child that failed before exec is reaped here.
+  if (int err = EnsureStack(); err != 0) return err;
+  plan->parent_pid = getpid();
+  // A child's setuid/setgid resets the dumpable flag of the memory it shares with us.
+  const int dumpable = plan->child.set_uid || plan->child.set_gid ? prctl(PR_GET_DUMPABLE) : -1;
   // glibc's clone() wrapper, not the raw syscall: it puts the arguments in each architecture's
   // kernel order (x86_64: flags, stack, parent_tid, child_tid, tls; aarch64 is CLONE_BACKWARDS:
   // flags, stack, parent_tid, tls, child_tid), and CLONE_PIDFD's fd comes back through parent_tid,
@@ -363,41 +366,24 @@ pid_t Spawner::CloneChild(void* plan, int* pidfd) {
   // (page aligned, so 16-byte aligned as aarch64 requires).
   void* stack_top = static_cast<char*>(stack_) + stack_size_;
   const int flags = CLONE_VM | CLONE_VFORK | SIGCHLD;
-  if (!force_no_pidfd_ && clone_pidfd_works_) {
-    int fd = -1;
-    pid_t pid = clone(LaunchChild, stack_top, flags | CLONE_PIDFD, plan, &fd);
-    if (pid >= 0) {
-      *pidfd = fd;
-      return pid;
-    }
-    if (errno != EINVAL) return -1;
-    clone_pidfd_works_ = false;  // kernel < 5.2: clone plainly, then pidfd_open
-  }
-  pid_t pid = clone(LaunchChild, stack_top, flags, plan);
-  if (pid >= 0 && !force_no_pidfd_ && pidfd_open_works_) {
-    const int fd = PidfdOpen(pid);
-    if (fd >= 0) {
-      *pidfd = fd;
-    } else if (fd == -ENOSYS || fd == -EPERM) {
-      pidfd_open_works_ = false;  // any other failure: this child alone is polled
-    }
-  }
-  return pid;
-}
-
-int Spawner::Clone(LaunchPlan* plan, pid_t* pid, UniqueFd* pidfd) {
-  // Runs on the spawner thread. Clones a child that follows `plan`: 0 with its pid (and pidfd, if
-  // there is one), or -errno. A child that failed before exec is reaped here.
-  if (int err = EnsureStack(); err != 0) return err;
-  plan->parent_pid = getpid();
-  // A child's setuid/setgid resets the dumpable flag of the memory it shares with us.
-  const int dumpable = plan->set_uid || plan->set_gid ? prctl(PR_GET_DUMPABLE) : -1;
   int fd = -1;
-  *pid = CloneChild(plan, &fd);
+  *pid = -1;
+  if (!force_no_pidfd_ && clone_pidfd_works_) {
+    *pid = clone(LaunchChild, stack_top, flags | CLONE_PIDFD, plan, &fd);
+    if (*pid < 0 && errno == EINVAL) clone_pidfd_works_ = false;  // kernel < 5.2: pidfd_open
+  }
+  if (*pid < 0 && (force_no_pidfd_ || !clone_pidfd_works_)) {
+    *pid = clone(LaunchChild, stack_top, flags, plan);
+    if (*pid >= 0 && !force_no_pidfd_ && pidfd_open_works_) {
+      fd = PidfdOpen(*pid);
+      // ENOSYS or EPERM: never again; any other failure: this child alone is polled.
+      if (fd == -ENOSYS || fd == -EPERM) pidfd_open_works_ = false;
+    }
+  }
   const int clone_errno = errno;
   if (dumpable >= 0) prctl(PR_SET_DUMPABLE, dumpable);
   if (*pid < 0) return -clone_errno;
-  pidfd->Reset(fd);
+  pidfd->Reset(fd >= 0 ? fd : -1);
   if (plan->error == 0) return 0;
   siginfo_t info;
   (void)WaitExit(*pid, &info, true);  // it has exited: reap it, report why
@@ -442,13 +428,8 @@ void Spawner::Launch(SpawnRequest* request) {
   std::vector<int> fd_scratch;
   LaunchPlan plan = MakePlan(&argv, envp.data(), candidate_ptrs.data(), candidates.size(),
                              request->fds, &fd_scratch);
-  plan.cwd = request->has_cwd ? request->cwd.c_str() : nullptr;
-  plan.detached = request->detached;
-  plan.set_uid = request->set_uid;
-  plan.set_gid = request->set_gid;
-  plan.uid = request->uid;
-  plan.gid = request->gid;
-  plan.death_signal = request->death_signal;
+  plan.cwd = request->cwd.empty() ? nullptr : request->cwd.c_str();
+  plan.child = request->child;
   plan.test_pause_before_death_signal_ms = test_pause_ms_;
   UniqueFd pidfd;
   request->result = Clone(&plan, &request->pid, &pidfd);

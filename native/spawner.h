@@ -13,30 +13,23 @@
 #include <string>
 #include <vector>
 
-#include "guardian_image.h"
 #include "guardians.h"
+#include "launch.h"
 #include "unique_fd.h"
 
 namespace tethered {
 
 class Reaper;
-struct LaunchPlan;
 
 // One spawn, as a flat value built on the JS thread. The spawner fills in the result.
 struct SpawnRequest {
   std::string file;
-  std::vector<std::string> args;  // argv, argv[0] included
-  std::vector<std::string> env;   // "KEY=value"
-  bool has_cwd = false;
-  std::string cwd;
+  std::vector<std::string> args;      // argv, argv[0] included
+  std::vector<std::string> env;       // "KEY=value"
+  std::string cwd;                    // "": keep the parent's
   std::vector<int> fds;               // child fd i <- fds[i]; -1 ignore
   std::vector<UniqueFd> close_after;  // child ends of socketpairs, closed after the launch
-  bool detached = false;
-  bool set_uid = false;
-  bool set_gid = false;
-  unsigned uid = 0;
-  unsigned gid = 0;
-  int death_signal = 0;
+  ChildSettings child;
   uint64_t env_id = 0;
   uint32_t async_token = 0;  // nonzero: spawned asynchronously, reported as a kSpawned event
   // spawnSync: the reaper does not watch the child; its pid and pidfd go back to the caller, which
@@ -131,7 +124,6 @@ class Spawner {
   [[nodiscard]] int Clone(LaunchPlan* plan, pid_t* pid, UniqueFd* pidfd);
   void Complete(SpawnRequest* request);
   [[nodiscard]] int EnsureStack();
-  pid_t CloneChild(void* plan, int* pidfd);
   // tree_launch.cc
   void LaunchTree(SpawnRequest* request);
   bool TreeUsable();
@@ -159,7 +151,7 @@ class Spawner {
   size_t stack_size_ = 0;
   bool clone_pidfd_works_ = true;
   bool pidfd_open_works_ = true;
-  GuardianImage guardian_image_;
+  UniqueFd guardian_memfd_;  // the embedded guardian, sealed (tree_launch.cc)
   bool guardian_use_memfd_ = false;
   std::string guardian_path_;
 };

@@ -1,5 +1,5 @@
-#include "sync_runner.h"
-
+// spawnSync(): one child launched through the spawner thread, then its stdin fed, its output read
+// and its exit waited for on the calling JS thread, as Node's SyncProcessRunner does.
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -11,10 +11,13 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <cmath>
+#include <string>
+#include <vector>
 
-#include "descendants.h"
+#include "addon.h"
 #include "guardians.h"
+#include "js_values.h"
+#include "spawner.h"
 #include "syscalls.h"
 #include "unique_fd.h"
 
@@ -33,34 +36,56 @@ uint64_t NowMs() {
   return static_cast<uint64_t>(ts.tv_sec) * 1000 + static_cast<uint64_t>(ts.tv_nsec) / 1000000;
 }
 
-// One socketpair slot, parent side.
+// One pipe slot of the call, parent side: a socketpair made by MakePipes.
 struct Pipe {
   size_t slot = 0;
   UniqueFd fd;
-  bool writing = false;  // input left to write, or the shutdown still to do
-  bool reading = false;  // reading the child's output until EOF
-  const char* input = nullptr;
+  bool collects = false;        // the child writes it: its output is part of the result
+  bool writing = false;         // input left to write, or the shutdown still to do
+  bool reading = false;         // reading the child's output until EOF
+  const char* input = nullptr;  // borrowed from the caller for the duration of the call
   size_t input_length = 0;
   size_t written = 0;
+  std::string output;
 };
 
-// The state of one synchronous run; lives on the calling thread's stack.
+// One synchronous run, with the arguments spawnSync() has after the launch; lives on the calling
+// thread's stack. Mirrors Node's SyncProcessRunner.
 class Runner {
  public:
-  Runner(SpawnRequest* request, const SyncOptions& options, SyncOutcome* outcome)
-      : request_(request), options_(options), out_(outcome) {}
+  // Runs on a JS thread. Reads pipes, inputs, timeoutMs, maxBuffer, killSignal, pipeBufferSize
+  // and killDescendants from `args` (see SpawnSync).
+  Runner(SpawnRequest* request, JsArgs* args) : request_(request) {
+    constexpr size_t kPipes = kLaunchArgCount;
+    const std::vector<int> pipes = args->Int32s(kPipes, "pipes");
+    slots_ = pipes.size();
+    for (uint32_t i = 0; i < pipes.size() && args->ok(); ++i) {
+      if (pipes[i] < 0) continue;
+      Pipe& pipe = pipes_.emplace_back();
+      pipe.slot = i;
+      pipe.writing = (pipes[i] & 1) != 0;
+      pipe.reading = pipe.collects = (pipes[i] & 2) != 0;
+      if (pipe.writing) pipe.input = args->Bytes(kPipes + 1, i, "inputs", &pipe.input_length);
+    }
+    const double timeout = args->Double(kPipes + 2, "timeoutMs");
+    timeout_ms_ = timeout >= 1.8e19 ? UINT64_MAX : timeout > 0 ? static_cast<uint64_t>(timeout) : 0;
+    max_buffer_ = args->Double(kPipes + 3, "maxBuffer");
+    kill_signal_ = args->Int32(kPipes + 4, "killSignal");
+    pipe_buffer_size_ = args->Int32(kPipes + 5, "pipeBufferSize");
+    kill_descendants_ = args->Bool(kPipes + 6, "killDescendants");
+  }
 
-  // Runs on a JS thread.
+  size_t slots() const { return slots_; }
+
+  // Runs on a JS thread; blocks it until the child has exited and every pipe is done. Failures
+  // are kept for Result(), never thrown.
   void Run() {
-    const size_t count = options_.stdio.size();
-    out_->output.assign(count, std::string());
-    out_->has_output.assign(count, false);
     // Node starts its timeout timer before the spawn.
     const uint64_t start = NowMs();
-    deadline_ = options_.timeout_ms == 0                   ? 0
-                : options_.timeout_ms > UINT64_MAX - start ? UINT64_MAX
-                                                           : start + options_.timeout_ms;
-    timer_active_ = options_.timeout_ms > 0;
+    deadline_ = timeout_ms_ == 0                   ? 0
+                : timeout_ms_ > UINT64_MAX - start ? UINT64_MAX
+                                                   : start + timeout_ms_;
+    timer_active_ = timeout_ms_ > 0;
     if (int err = MakePipes(); err != 0) return SetError(err);
     request_->hand_back = true;  // a plain child (tree mode's fallback included) comes back to us
     if (request_->tree) {
@@ -75,16 +100,31 @@ class Runner {
     request_->pidfd = -1;
     tree_id_ = request_->child_id;  // nonzero only for a child under a guardian
     if (tree_id_ != 0) tree_exit_ = request_->sync_exit;
-    out_->pid = pid_;
     for (Pipe& pipe : pipes_) {
       if (pipe.writing) Write(&pipe);
     }
     Loop();
-    out_->exit_status = exit_status_;
-    out_->term_signal = term_signal_;
+    ran_ = true;
+  }
+
+  // Runs on a JS thread. [error, pid, exitStatus, termSignal, ...output]: Node's GetError() (the
+  // run error, else the first pipe error), pid 0 and status -1 when never started, each output a
+  // Buffer or null; nullptr if not even the array can be made (teardown).
+  napi_value Result(napi_env env) const {
+    napi_value result = NumberArray(
+        env, {error_ != 0 ? error_ : pipe_error_, pid_, exit_status_, term_signal_}, slots_);
+    napi_value null = nullptr;
+    if (napi_get_null(env, &null) != napi_ok) null = nullptr;
+    for (uint32_t i = 0; i < slots_; ++i) SetElement(env, result, 4 + i, null);
     for (const Pipe& pipe : pipes_) {
-      if (options_.stdio[pipe.slot].writable) out_->has_output[pipe.slot] = true;
+      napi_value buffer = nullptr;
+      if (ran_ && pipe.collects && result != nullptr &&
+          napi_create_buffer_copy(env, pipe.output.size(), pipe.output.data(), nullptr, &buffer) ==
+              napi_ok) {
+        SetElement(env, result, 4 + static_cast<uint32_t>(pipe.slot), buffer);
+      }
     }
+    return result;
   }
 
  private:
@@ -92,34 +132,19 @@ class Runner {
   void SetError(int err, bool pipe = false) {
     int& first = pipe ? pipe_error_ : error_;
     if (first == 0) first = err;
-    out_->error = error_ != 0 ? error_ : pipe_error_;
   }
 
-  // Runs on a JS thread. One socketpair per 'pipe' slot; the child ends go to the launch.
+  // Runs on a JS thread. One socketpair per pipe slot; the child ends go to the launch.
   [[nodiscard]] int MakePipes() {
-    request_->fds.assign(options_.stdio.size(), -1);
-    for (size_t i = 0; i < options_.stdio.size(); ++i) {
-      const SyncStdio& slot = options_.stdio[i];
-      if (!slot.pipe) {
-        request_->fds[i] = slot.fd;
-        continue;
-      }
+    for (Pipe& pipe : pipes_) {
       int fds[2];
-      if (int err = StreamSocketPair(fds, options_.pipe_buffer_size); err != 0) return err;
-      UniqueFd parent(fds[0]);
+      if (int err = StreamSocketPair(fds, pipe_buffer_size_); err != 0) return err;
+      pipe.fd.Reset(fds[0]);
       UniqueFd child(fds[1]);
-      const int flags = fcntl(parent.Get(), F_GETFL);
-      if (flags < 0 || fcntl(parent.Get(), F_SETFL, flags | O_NONBLOCK) != 0) return -errno;
-      request_->fds[i] = child.Get();
+      const int flags = fcntl(pipe.fd.Get(), F_GETFL);
+      if (flags < 0 || fcntl(pipe.fd.Get(), F_SETFL, flags | O_NONBLOCK) != 0) return -errno;
+      request_->fds[pipe.slot] = child.Get();
       request_->close_after.push_back(std::move(child));
-      Pipe pipe;
-      pipe.slot = i;
-      pipe.fd = std::move(parent);
-      pipe.writing = slot.readable;
-      pipe.reading = slot.writable;
-      pipe.input = slot.input;
-      pipe.input_length = slot.input != nullptr ? slot.input_length : 0;
-      pipes_.push_back(std::move(pipe));
     }
     return 0;
   }
@@ -153,7 +178,7 @@ class Runner {
 
   // Runs on a JS thread. Reads until the socket is empty, EOF, an error or maxBuffer.
   void Read(Pipe* pipe) {
-    std::string& out = out_->output[pipe->slot];
+    std::string& out = pipe->output;
     while (pipe->reading) {
       const size_t before = out.size();
       const size_t room = kChunk - before % kChunk;
@@ -169,7 +194,7 @@ class Runner {
         pipe->reading = false;
       } else {
         buffered_ += static_cast<double>(n);
-        if (options_.max_buffer > 0 && buffered_ > options_.max_buffer) {
+        if (max_buffer_ > 0 && buffered_ > max_buffer_) {
           SetError(-ENOBUFS);
           Kill();
         }
@@ -182,7 +207,7 @@ class Runner {
   // (without pidfds) by its guardian; -ESRCH once its exit was reported. With kill_descendants,
   // every live descendant gets `sig` too, by the same paths as kill() with killDescendants.
   [[nodiscard]] int Signal(int sig) {
-    const bool descendants = options_.kill_descendants;
+    const bool descendants = kill_descendants_;
     if (tree_id_ != 0) {
       return descendants ? Spawner::Get().KillWithDescendants(tree_id_, sig)
                          : Spawner::Get().Kill(tree_id_, sig);
@@ -198,7 +223,7 @@ class Runner {
     if (killed_) return;
     killed_ = true;
     if (!exited_) {
-      int r = Signal(options_.kill_signal);
+      int r = Signal(kill_signal_);
       if (r != 0 && r != -ESRCH) {
         SetError(r);
         (void)Signal(SIGKILL);
@@ -320,13 +345,18 @@ class Runner {
   }
 
   SpawnRequest* const request_;
-  const SyncOptions& options_;
-  SyncOutcome* const out_;
+  size_t slots_ = 0;
   std::vector<Pipe> pipes_;
+  uint64_t timeout_ms_ = 0;  // 0: none
+  double max_buffer_ = 0;    // 0: none
+  int kill_signal_ = SIGTERM;
+  int pipe_buffer_size_ = 0;       // SO_SNDBUF/SO_RCVBUF for each socketpair; 0 leaves the default
+  bool kill_descendants_ = false;  // the timeout/maxBuffer kill reaches every live descendant too
   pid_t pid_ = 0;
   UniqueFd pidfd_;
   uint32_t tree_id_ = 0;                     // tree mode: the guardian's child id
   std::shared_ptr<SyncTreeExit> tree_exit_;  // tree mode: where the command's exit arrives
+  bool ran_ = false;
   bool exited_ = false;
   bool killed_ = false;
   int exit_status_ = -1;
@@ -340,10 +370,22 @@ class Runner {
 
 }  // namespace
 
-void RunSync(SpawnRequest* request, const SyncOptions& options, SyncOutcome* outcome) {
-  // Runs on a JS thread.
-  Runner runner(request, options, outcome);
+// spawnSync(<launch>, pipes, inputs, timeoutMs, maxBuffer, killSignal, pipeBufferSize,
+// killDescendants): <launch> is ReadLaunch's. pipes[i]: -1 when slot i is not a pipe (the child
+// gets fds[i]; -1 ignore), else 1 readable | 2 writable; inputs[i]: a Uint8Array for a readable
+// pipe, or undefined. Blocks until the child has exited; returns Runner::Result's array.
+Napi::Value SpawnSync(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  JsArgs args(info);
+  SpawnRequest request;
+  ReadLaunch(&args, &request);
+  Runner runner(&request, &args);
+  if (!args.ok()) return args.Failure();
+  if (runner.slots() != request.fds.size()) return Napi::Number::New(env, -EINVAL);
+  if (EnvState* state = State(env)) request.env_id = state->env_id;
   runner.Run();
+  napi_value result = runner.Result(env);
+  return result == nullptr ? env.Undefined() : Napi::Value(env, result);
 }
 
 }  // namespace tethered

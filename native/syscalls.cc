@@ -7,7 +7,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <memory>
+#include <new>
+
 #include "guardian/raw_syscall.h"
+#include "guardian/tree_walk.h"
 
 namespace tethered {
 
@@ -23,6 +27,25 @@ int WaitExit(pid_t pid, siginfo_t* info, bool block) {
 int SignalProcess(int pidfd, pid_t pid, int sig) {
   long r = pidfd >= 0 ? syscall(SYS_pidfd_send_signal, pidfd, sig, nullptr, 0) : kill(pid, sig);
   return r == 0 ? 0 : -errno;
+}
+
+int SignalWithDescendants(pid_t pid, int pidfd, int sig, const std::function<int()>& signal_child) {
+  constexpr int kMaxDescendants = 4096;  // descendants signalled per call
+  tree_walk::Walk walk = {};
+  walk.self = getpid();
+  walk.sig = sig;
+  walk.use_pidfd = true;
+  int count = 0;
+  std::unique_ptr<tree_walk::Found[]> found;
+  if (pidfd >= 0 && sig != 0) {
+    found.reset(new (std::nothrow) tree_walk::Found[kMaxDescendants]);
+    if (found != nullptr) {
+      tree_walk::CollectChildrenOf(&walk, found.get(), kMaxDescendants, &count, pid, pidfd, 0);
+    }
+  }
+  const int err = signal_child();
+  if (count > 0) tree_walk::SignalFound(&walk, found.get(), count);
+  return err;
 }
 
 int EpollControl(int epoll_fd, int op, int fd, uint32_t events, uint64_t tag) {

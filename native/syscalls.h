@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 
 #include <cstdint>
+#include <functional>
 
 namespace tethered {
 
@@ -24,6 +25,15 @@ inline void ExitOf(const siginfo_t& info, int* code, int* sig) {
 // Runs on any thread. Signals one process we hold: through `pidfd` if it is >= 0, else by pid
 // (only for a child of ours that is not yet reaped, whose pid cannot have changed hands).
 [[nodiscard]] int SignalProcess(int pidfd, pid_t pid, int sig);
+
+// Runs on a JS thread. Collects the verified descendants of the child `pid` (held by `pidfd`, or
+// none found when pidfd < 0) with tree_walk.h's walk, then calls signal_child() (which signals the
+// child itself and returns 0 or -errno), then signals the descendants, each through its pidfd.
+// Collecting first means a descendant orphaned by the child's death is still one proven to be in
+// the tree; a child already exited (its pidfd readable) proves nothing, so nothing but
+// signal_child() is done. Returns what signal_child() returned.
+[[nodiscard]] int SignalWithDescendants(pid_t pid, int pidfd, int sig,
+                                        const std::function<int()>& signal_child);
 
 // Runs on any thread. epoll_ctl(op) of `fd` for `events`, tagged with `tag`.
 [[nodiscard]] int EpollControl(int epoll_fd, int op, int fd, uint32_t events, uint64_t tag);

@@ -14,6 +14,13 @@
 
 namespace tethered {
 
+// Runs in a cloned child. Records why it cannot exec where its parent reads it (the memory is
+// shared) and exits with status 127.
+[[noreturn]] inline void FailChild(int* error, long negative_errno) {
+  *error = static_cast<int>(-negative_errno);
+  for (;;) RawSyscall(SYS_exit, 127);
+}
+
 // Runs in a cloned child. setsid() when the child is detached.
 inline long StartSession(bool detached) { return detached ? RawSyscall(SYS_setsid) : 0; }
 

@@ -1,19 +1,16 @@
-// tethered-guardian: the helper between Node and a tree-mode command (see docs/design.md, "Tree
-// mode"). A static program without libc, started by the spawner thread like any child, with the
-// command's argv and environment as its own (see guardian_protocol.h). It becomes a subreaper,
-// starts the command as its child, reports its pid (or exec error) and exit over the control
-// socket, and when the Node process dies, signals every descendant, SIGKILLs what is left after
-// the grace period, reaps everything and exits.
-//
-// Single-threaded, no signal handlers (every signal stays blocked; SIGCHLD and the death signal
-// are read from a signalfd), no allocation. Only raw system calls (raw_syscall.h).
+// tethered-guardian: the subreaper between Node and a tree-mode command; its life is described in
+// docs/design.md, "Tree mode". A static program without libc: single-threaded, no signal handlers
+// (every signal stays blocked; SIGCHLD and the death signal are read from a signalfd), no
+// allocation, only raw system calls (raw_syscall.h).
 
 #include <fcntl.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <stddef.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -26,18 +23,6 @@
 
 #ifndef CLONE_PIDFD
 #define CLONE_PIDFD 0x00001000
-#endif
-#ifndef CLONE_VFORK
-#define CLONE_VFORK 0x00004000
-#endif
-#ifndef CLONE_VM
-#define CLONE_VM 0x00000100
-#endif
-#ifndef PR_SET_CHILD_SUBREAPER
-#define PR_SET_CHILD_SUBREAPER 36
-#endif
-#ifndef SFD_CLOEXEC
-#define SFD_CLOEXEC O_CLOEXEC
 #endif
 #ifndef SYS_close_range
 #define SYS_close_range 436
@@ -149,12 +134,6 @@ void Send(int32_t type, int32_t a, int32_t b, int fd = -1) {
 
 // ---- the command child (after clone(CLONE_VFORK): a copy of our memory, we wait for its exec)
 
-// Runs in the command child. Records why it cannot exec, for the guardian, and exits.
-[[noreturn]] void CommandFail(long negative_errno) {
-  *g.exec_error = static_cast<int>(-negative_errno);
-  for (;;) RawSyscall(SYS_exit, 127);
-}
-
 // Runs in the command child: launch.cc's child path from setsid on (signals are already SIG_DFL;
 // the fd plan and cwd were applied to the guardian and are inherited). Its death signal is
 // SIGKILL toward the guardian: if the guardian itself is SIGKILLed, the command dies with it; the
@@ -167,15 +146,16 @@ void Send(int32_t type, int32_t a, int32_t b, int fd = -1) {
   long r = StartSession(g.flags & kFlagDetached);  // the new session's id, or -errno
   if (r >= 0) r = SetIds(g.flags & kFlagSetUid, uid, g.flags & kFlagSetGid, gid);
   if (r >= 0) r = ArmDeathSignal(SIGKILL, g.self, pause_ms);
-  if (r < 0) CommandFail(r);
+  if (r < 0) FailChild(g.exec_error, r);
   UnblockSignals();
-  CommandFail(ExecvpCandidates(g.candidates, g.opt[kOptCandidates], g.user_argv, g.envp));
+  FailChild(g.exec_error,
+            ExecvpCandidates(g.candidates, g.opt[kOptCandidates], g.user_argv, g.envp));
 }
 
 // Runs in the guardian. clone(CLONE_VM | CLONE_VFORK) with no new stack: vfork. The child borrows
 // our memory and stack until it execs or exits, and we are suspended meanwhile; it only calls
 // RunCommand (never returns into our frames), which touches nothing we read afterwards except
-// g.exec_error No page tables are copied. Returns the pid or -errno; *pidfd gets its pidfd or -1.
+// g.exec_error. No page tables are copied. Returns the pid or -errno; *pidfd gets its pidfd or -1.
 long CloneCommand(int* pidfd) {
   *pidfd = -1;
   long flags = CLONE_VM | CLONE_VFORK | SIGCHLD;

@@ -1,6 +1,6 @@
 // Finding and signalling the descendants of a process without ever signalling anything else.
 // Header-only, raw system calls, no allocation: used by the guardian (a static program without
-// libc) and by the addon's killTree() for children that have no guardian.
+// libc) and by the addon's SignalWithDescendants (syscalls.cc) for children without a guardian.
 //
 // A pid read from /proc is only a number: by the time it is used, that process may have been
 // reaped and the pid given to an unrelated process. So a process C listed as a child of P is
