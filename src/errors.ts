@@ -23,3 +23,10 @@ export function nodeError(
   }
   return error;
 }
+
+/** `error` with `message` in place of its message, in the stack header too. */
+export function reworded<E extends Error>(error: E, message: string): E {
+  if (typeof error.stack === 'string') error.stack = error.stack.replace(error.message, message);
+  error.message = message;
+  return error;
+}
