@@ -5,7 +5,7 @@ import * as childProcess from 'node:child_process';
 import { constants as osConstants } from 'node:os';
 import type { NativeBinding } from './binding.js';
 import { getDefaults } from './defaults.js';
-import { nodeError, reworded } from './errors.js';
+import { nodeError, reworded, warnOnce } from './errors.js';
 import { signalNumber } from './signals.js';
 import { treeSupport } from './tree-support.js';
 
@@ -145,25 +145,16 @@ export function launchModeOf(resolved: ResolvedTether, binding: NativeBinding): 
     } else if (resolved.requireTether) {
       throw tetherUnavailable(`tree mode is unavailable: ${reason}`);
     } else {
-      // The child is still tethered itself; only its descendants are not covered.
-      warnNoTree(reason);
+      // Once per environment: the child is still tethered itself, its descendants are not covered.
+      warnOnce(
+        'TETHERED_NO_TREE',
+        `tree mode is unavailable: ${reason.replace(/\s*\n\s*/g, ' ')}. Children spawned with tree: true ` +
+          'start tethered themselves, but their descendants are NOT killed with this process. Pass ' +
+          'requireTether: true to refuse such children; capabilities().treeReason says why.',
+      );
     }
   }
   return { deathSignal, tree, killDescendants: resolved.killDescendants ?? tree !== undefined };
-}
-
-let warnedNoTree = false;
-
-/** Once per environment: `tree: true` children (this one and every later one) start without it. */
-function warnNoTree(reason: string): void {
-  if (warnedNoTree) return;
-  warnedNoTree = true;
-  process.emitWarning(
-    `tree mode is unavailable: ${reason.replace(/\s*\n\s*/g, ' ')}. Children spawned with tree: true ` +
-      'start tethered themselves, but their descendants are NOT killed with this process. Pass ' +
-      'requireTether: true to refuse such children; capabilities().treeReason says why.',
-    { type: 'TetheredWarning', code: 'TETHERED_NO_TREE' },
-  );
 }
 
 /** The error thrown when `requireTether: true` and the tether cannot be provided. */

@@ -5,6 +5,7 @@ import { createRequire, syncBuiltinESMExports } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import type * as workerThreads from 'node:worker_threads';
 import { getDefaults } from './defaults.js';
+import { warnOnce } from './errors.js';
 
 type WorkerOptions = workerThreads.WorkerOptions;
 type NodeWorker = typeof workerThreads.Worker;
@@ -13,7 +14,6 @@ type NodeWorker = typeof workerThreads.Worker;
 const REGISTER_PATH = fileURLToPath(new URL('./register.js', import.meta.url));
 
 let installed = false;
-let warned = false;
 
 function realpath(path: string): string | undefined {
   try {
@@ -98,17 +98,6 @@ function without(argv: readonly string[], flags: readonly string[]): string[] {
   return out;
 }
 
-function warnUntethered(error: Error): void {
-  if (warned) return;
-  warned = true;
-  process.emitWarning(
-    `tethered/register could not make this Worker load it (${error.message}): children the ` +
-      'Worker spawns are not tethered. Start Node with --require tethered/register (Workers ' +
-      'inherit it) or give the Worker an execArgv.',
-    { type: 'TetheredWarning', code: 'TETHERED_WORKER_NOT_REGISTERED' },
-  );
-}
-
 /**
  * Makes every Worker created from now on in this environment (and, through their own copy of
  * tethered/register, the Workers they create) load tethered/register before its code.
@@ -147,7 +136,12 @@ export function coverWorkers(): void {
             continue;
           }
           super(filename, options);
-          warnUntethered(error as Error);
+          warnOnce(
+            'TETHERED_WORKER_NOT_REGISTERED',
+            `tethered/register could not make this Worker load it (${(error as Error).message}): ` +
+              'children the Worker spawns are not tethered. Start Node with --require ' +
+              'tethered/register (Workers inherit it) or give the Worker an execArgv.',
+          );
           return;
         }
       }
