@@ -85,25 +85,19 @@ export class Registry {
     this.#exits = this.#arrived;
     this.#arrived = [];
     const deadline = performance.now() + EXIT_DELIVERY_BUDGET_MS;
-    for (let i = 0; i < exits.length; i++) {
-      const exit = exits[i];
-      if (exit === undefined) continue;
-      try {
-        exit.handle.exited(exit.exitCode, exit.termSignal);
-      } catch (error) {
-        // A listener threw: deliver the rest next turn, then let the error propagate as in Node.
-        this.#exits = exits.slice(i + 1).concat(this.#exits);
-        this.#scheduleFlush();
-        throw error;
+    let i = 0;
+    try {
+      // A burst of exits (each may run user code that spawns again) must not stall the loop.
+      while (i < exits.length && (i === 0 || performance.now() < deadline)) {
+        const exit = exits[i++];
+        exit?.handle.exited(exit.exitCode, exit.termSignal);
       }
-      if (performance.now() >= deadline && i + 1 < exits.length) {
-        // A burst of exits (each may run user code that spawns again) must not stall the loop.
-        this.#exits = exits.slice(i + 1).concat(this.#exits);
-        this.#scheduleFlush();
-        return;
-      }
+    } finally {
+      // The rest (past the budget, or after a listener threw: its error propagates, as in Node)
+      // is delivered next turn.
+      this.#exits = exits.slice(i).concat(this.#exits);
+      this.#scheduleFlush();
     }
-    this.#scheduleFlush();
   };
 
   #scheduleFlush(): void {
