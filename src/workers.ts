@@ -15,21 +15,13 @@ const REGISTER_PATH = fileURLToPath(new URL('./register.js', import.meta.url));
 
 let installed = false;
 
-function realpath(path: string): string | undefined {
-  try {
-    return realpathSync(path);
-  } catch {
-    return undefined;
-  }
-}
-
 /** The file a `--require`/`--import` value names, resolved as Node resolves it (from the cwd). */
 function preloadTarget(value: string): string | undefined {
   try {
     const path = value.startsWith('file:')
       ? fileURLToPath(value)
       : createRequire(`${process.cwd()}/`).resolve(value);
-    return realpath(path);
+    return realpathSync(path);
   } catch {
     return undefined;
   }
@@ -41,7 +33,7 @@ function preloadTarget(value: string): string | undefined {
  * (Node 20 to 26 skip `--import` for `eval: true`).
  */
 function inheritedPreloads(): { require: boolean; import: boolean } {
-  const ours = realpath(REGISTER_PATH);
+  const ours = preloadTarget(REGISTER_PATH);
   const found = { require: false, import: false };
   const argv = process.execArgv;
   for (let i = 0; i < argv.length; i++) {
