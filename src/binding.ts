@@ -49,7 +49,6 @@ export type NativeTreeSupport = [
   filePath: string,
   fileError: number,
 ];
-export const TREE_MEMFD_RAN = 0;
 export const TREE_MEMFD_DISABLED = 1;
 export const TREE_MEMFD_CREATE = 2;
 export const TREE_MEMFD_EXEC = 3;
@@ -125,8 +124,6 @@ export type BindingState =
     };
 
 let state: BindingState | undefined;
-/** The last load failed for want of a resource (fds, memory): try again on the next call. */
-let retryLoad = false;
 
 /**
  * Whether a load error says nothing about the addon itself: the process was out of fds or memory
@@ -155,19 +152,18 @@ function load(): BindingState {
     // src/ and lib/ both sit directly under the package root.
     return { binding: nodeGypBuild(fileURLToPath(new URL('..', import.meta.url))) };
   } catch (error) {
-    retryLoad = isTransient(error);
     return {
       reason: `the native addon did not load: ${(error as Error).message}`,
       expected: false,
-      transient: retryLoad,
+      transient: isTransient(error),
     };
   }
 }
 
 /** The addon for this environment, or why it is unavailable. */
 export function bindingState(): BindingState {
-  if (state === undefined || retryLoad) {
-    retryLoad = false;
+  // A load that failed for want of a resource (fds, memory) is tried again.
+  if (state === undefined || (state.binding === undefined && state.transient === true)) {
     state = load();
   }
   return state;

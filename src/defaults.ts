@@ -1,51 +1,23 @@
 // Process-wide defaults for the options tethered adds: set by register({...}) or the
 // TETHERED_DEFAULTS environment variable, read by every tethered spawn; per-call options win.
 import { getEnvironmentData, setEnvironmentData } from 'node:worker_threads';
-import {
-  validateDeathSignal,
-  validateKillDescendants,
-  validateRequireTether,
-  validateTree,
-  validateTreeGraceMs,
-} from './options.js';
+import { nodeError, reworded } from './errors.js';
+import { VALIDATORS, type OptionName } from './options.js';
 import type { TetherOptions } from './types.js';
 
 /** The defaults a process can set: the options tethered adds to every call. */
-export type TetherDefaults = Pick<
-  TetherOptions,
-  'deathSignal' | 'requireTether' | 'tree' | 'treeGraceMs' | 'killDescendants'
->;
+export type TetherDefaults = Pick<TetherOptions, OptionName>;
 
 /** The name of the environment variable read for defaults (a JSON object). */
-export const DEFAULTS_VARIABLE = 'TETHERED_DEFAULTS';
+const DEFAULTS_VARIABLE = 'TETHERED_DEFAULTS';
 
 /** Key under which a thread's defaults are handed to the Workers it creates. */
 const ENVIRONMENT_DATA_KEY = 'tethered:defaults';
 
-/**
- * Each default's validator: the very function that validates the per-call option, so a default
- * is rejected exactly where a per-call value would be. Adding a default = adding a line here.
- */
-const VALIDATORS: Readonly<Record<keyof TetherDefaults, (value: unknown) => void>> = {
-  deathSignal: validateDeathSignal,
-  requireTether: validateRequireTether,
-  tree: validateTree,
-  treeGraceMs: (value) => {
-    validateTreeGraceMs(value);
-  },
-  killDescendants: validateKillDescendants,
-};
-
 let current: Readonly<TetherDefaults> | undefined;
 
-function isKnownKey(key: string): key is keyof TetherDefaults {
-  return Object.hasOwn(VALIDATORS, key);
-}
-
-function invalidDefaults(message: string): TypeError {
-  const error = new TypeError(message) as TypeError & { code: string };
-  error.code = 'ERR_INVALID_ARG_VALUE';
-  return error;
+function invalidDefaults(message: string): Error {
+  return nodeError(TypeError, 'ERR_INVALID_ARG_VALUE', message);
 }
 
 /** Validates `input` (from `source`, named in errors) and returns a frozen copy. */
@@ -55,12 +27,12 @@ function checked(input: unknown, source: string): Readonly<TetherDefaults> {
   }
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(input)) {
-    if (!isKnownKey(key)) {
+    if (!Object.hasOwn(VALIDATORS, key)) {
       const known = Object.keys(VALIDATORS).join(', ');
       throw invalidDefaults(`${source} has an unknown key '${key}' (known: ${known})`);
     }
     if (value === undefined) continue;
-    VALIDATORS[key](value);
+    VALIDATORS[key as OptionName](value, checked);
     out[key] = value;
   }
   return Object.freeze(out as TetherDefaults);
@@ -82,9 +54,7 @@ function fromEnvironment(): Readonly<TetherDefaults> {
     return checked(parsed, DEFAULTS_VARIABLE);
   } catch (error) {
     if (error instanceof Error && !error.message.startsWith(DEFAULTS_VARIABLE)) {
-      const before = error.message;
-      error.message = `${DEFAULTS_VARIABLE}: ${before}`;
-      if (typeof error.stack === 'string') error.stack = error.stack.replace(before, error.message);
+      reworded(error, `${DEFAULTS_VARIABLE}: ${error.message}`);
     }
     throw error;
   }
@@ -111,15 +81,11 @@ export function getDefaults(): Readonly<TetherDefaults> {
  */
 export function setDefaults(defaults: TetherDefaults): Readonly<TetherDefaults> {
   const update = checked(defaults, 'the defaults');
-  const cleared = new Set(
-    Object.entries(defaults as Record<string, unknown>).flatMap(([key, value]) =>
-      value === undefined ? [key] : [],
-    ),
-  );
-  const merged = Object.entries({ ...getDefaults(), ...update }).filter(
-    ([key]) => !cleared.has(key),
-  );
-  current = Object.freeze(Object.fromEntries(merged) as TetherDefaults);
+  const merged: Record<string, unknown> = { ...getDefaults(), ...update };
+  for (const [key, value] of Object.entries(defaults)) {
+    if (value === undefined) Reflect.deleteProperty(merged, key);
+  }
+  current = Object.freeze(merged as TetherDefaults);
   setEnvironmentData(ENVIRONMENT_DATA_KEY, { ...current });
   return current;
 }

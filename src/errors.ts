@@ -1,5 +1,5 @@
 // Errors shaped like Node's own internal errors (lib/internal/errors.js): the class's name, an
-// enumerable `code`, and the stack header `Name [CODE]: message`.
+// enumerable `code`, and the stack header `Name [CODE]: message`; and tethered's warnings.
 
 type ErrorClass = new (message: string) => Error;
 
@@ -22,4 +22,20 @@ export function nodeError(
     );
   }
   return error;
+}
+
+/** `error` with `message` in place of its message, in the stack header too. */
+export function reworded<E extends Error>(error: E, message: string): E {
+  if (typeof error.stack === 'string') error.stack = error.stack.replace(error.message, message);
+  error.message = message;
+  return error;
+}
+
+const warned = new Set<string>();
+
+/** Emits the `TetheredWarning` `code` once per environment. */
+export function warnOnce(code: string, message: string): void {
+  if (warned.has(code)) return;
+  warned.add(code);
+  process.emitWarning(message, { type: 'TetheredWarning', code });
 }

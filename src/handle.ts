@@ -109,9 +109,10 @@ export class TetheredHandle {
   }
 
   /** Open again after Node closed it, and ref'd like a new handle (for a second ChildProcess). */
-  protected reopen(): void {
+  reopen(): this {
     this.#closed = false;
     this.ref();
+    return this;
   }
 
   /**

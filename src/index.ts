@@ -20,27 +20,25 @@ export type {
   StdioOptions,
   StdioPipe,
 } from 'node:child_process';
-// ... and its option types, widened with deathSignal and requireTether.
+// ... and its option types, widened with the options tethered adds, and the function types.
 export type {
   ExecFileOptions,
   ExecFileOptionsWithBufferEncoding,
   ExecFileOptionsWithStringEncoding,
+  ExecFileSyncFunction,
   ExecFileSyncOptions,
   ExecOptions,
   ExecOptionsWithBufferEncoding,
   ExecOptionsWithStringEncoding,
+  ExecSyncFunction,
   ExecSyncOptions,
   ForkOptions,
+  SpawnAsyncFunction,
+  SpawnFunction,
   SpawnOptions,
   SpawnOptionsWithoutStdio,
   SpawnOptionsWithStdioTuple,
-  SpawnSyncOptions,
-} from './types.js';
-export type {
-  ExecFileSyncFunction,
-  ExecSyncFunction,
-  SpawnAsyncFunction,
-  SpawnFunction,
   SpawnSyncFunction,
+  SpawnSyncOptions,
   TetherOptions,
 } from './types.js';

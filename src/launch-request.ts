@@ -17,13 +17,10 @@ const OPENS_PIPES_ON_FAILURE = new Set([
   -osConstants.errno.EAGAIN,
 ]);
 
-/** libuv >= 1.51 gives both directions of a 'pipe' socketpair a 64 KiB buffer. */
-export const PIPE_BUFFER_SIZE = libuvAtLeast(1, 51) ? 64 * 1024 : 0;
+const [UV_MAJOR = 0, UV_MINOR = 0] = process.versions.uv.split('.').map(Number);
 
-function libuvAtLeast(major: number, minor: number): boolean {
-  const [ma = 0, mi = 0] = process.versions.uv.split('.').map(Number);
-  return ma > major || (ma === major && mi >= minor);
-}
+/** libuv >= 1.51 gives both directions of a 'pipe' socketpair a 64 KiB buffer. */
+export const PIPE_BUFFER_SIZE = UV_MAJOR > 1 || (UV_MAJOR === 1 && UV_MINOR >= 51) ? 64 * 1024 : 0;
 
 /** One stdio entry as Node's getValidStdio() hands it to the handle. */
 interface StdioEntry {

@@ -1,34 +1,43 @@
-// The options tethered adds to Node's (deathSignal, requireTether, tree, treeGraceMs,
-// killDescendants): their validation, with the errors Node's own validation builds for the options
-// they resemble; the request a call makes of the seams, read from its options object; and that
-// request resolved against the process-wide defaults. The async seam (seam.ts) and the sync one
-// (sync.ts) only patch Node and apply what this module decides.
+// The options tethered adds to Node's: their validation (with the errors Node builds for the
+// options they resemble), the request read from a call's options, and its resolution against the
+// defaults, for both seams (docs/design.md, "Options and defaults").
 import * as childProcess from 'node:child_process';
 import { constants as osConstants } from 'node:os';
 import type { NativeBinding } from './binding.js';
 import { getDefaults } from './defaults.js';
-import { nodeError } from './errors.js';
+import { nodeError, reworded, warnOnce } from './errors.js';
 import { signalNumber } from './signals.js';
 import { treeSupport } from './tree-support.js';
 
 type AnyFunction = (...args: never[]) => unknown;
 
-const OPTION_NAMES = [
-  'deathSignal',
-  'requireTether',
-  'tree',
-  'treeGraceMs',
-  'killDescendants',
-] as const;
+/** An option's validator: throws Node's error for a bad value, its stack from the call of `above`. */
+type Validator = (value: unknown, above: AnyFunction) => void;
+
+/**
+ * Each option tethered adds, with its validator (the defaults' too, so a bad default fails exactly
+ * as the per-call option would). `undefined` is always valid, and `null` for all but treeGraceMs.
+ */
+export const VALIDATORS = {
+  deathSignal: validateDeathSignal,
+  requireTether: booleanOption('requireTether'),
+  tree: booleanOption('tree'),
+  treeGraceMs: (value) => {
+    if (value !== undefined) validateTreeGraceMs(value);
+  },
+  killDescendants: booleanOption('killDescendants'),
+} satisfies Record<string, Validator>;
+
+export type OptionName = keyof typeof VALIDATORS;
 
 /** The tethered options of one call, exactly as given (`undefined` where absent). */
-export type TetherRequest = { [Name in (typeof OPTION_NAMES)[number]]?: unknown };
+export type TetherRequest = { [Name in OptionName]?: unknown };
 
 /** The tethered options read from Node's options object `options` (any value; Node validates). */
 export function requestOf(options: unknown): TetherRequest {
   if (typeof options !== 'object' || options === null) return {};
   const bag = options as Record<string, unknown>;
-  return Object.fromEntries(OPTION_NAMES.map((name) => [name, bag[name]]));
+  return Object.fromEntries(Object.keys(VALIDATORS).map((name) => [name, bag[name]]));
 }
 
 /** Where a call's options object is, found the way Node's normalisers find it (-1: none). */
@@ -44,18 +53,13 @@ export function requestOfArguments(args: readonly unknown[]): TetherRequest {
 }
 
 /**
- * Throws for a bad `deathSignal`, `requireTether`, `tree`, `treeGraceMs` or `killDescendants`, or
- * a bad TETHERED_DEFAULTS, before anything is spawned; the error's stack starts at the call of `above`.
+ * Throws for a bad option of `request` (in {@link VALIDATORS}' order), or a bad TETHERED_DEFAULTS,
+ * before anything is spawned; the error's stack starts at the call of `above`.
  */
-export function validateTetherRequest(
-  request: TetherRequest,
-  above: AnyFunction = validateTetherRequest,
-): void {
-  validateDeathSignal(request.deathSignal, above);
-  validateRequireTether(request.requireTether, above);
-  validateTree(request.tree, above);
-  validateKillDescendants(request.killDescendants, above);
-  if (request.treeGraceMs !== undefined) validateTreeGraceMs(request.treeGraceMs);
+export function validateTetherRequest(request: TetherRequest, above: AnyFunction): void {
+  for (const [name, validate] of Object.entries(VALIDATORS)) {
+    validate(request[name as OptionName], above);
+  }
   if (request.tree === true && request.deathSignal === null) throw treeWithoutDeathSignal();
   getDefaults();
 }
@@ -141,25 +145,16 @@ export function launchModeOf(resolved: ResolvedTether, binding: NativeBinding): 
     } else if (resolved.requireTether) {
       throw tetherUnavailable(`tree mode is unavailable: ${reason}`);
     } else {
-      // The child is still tethered itself; only its descendants are not covered.
-      warnNoTree(reason);
+      // Once per environment: the child is still tethered itself, its descendants are not covered.
+      warnOnce(
+        'TETHERED_NO_TREE',
+        `tree mode is unavailable: ${reason.replace(/\s*\n\s*/g, ' ')}. Children spawned with tree: true ` +
+          'start tethered themselves, but their descendants are NOT killed with this process. Pass ' +
+          'requireTether: true to refuse such children; capabilities().treeReason says why.',
+      );
     }
   }
   return { deathSignal, tree, killDescendants: resolved.killDescendants ?? tree !== undefined };
-}
-
-let warnedNoTree = false;
-
-/** Once per environment: `tree: true` children (this one and every later one) start without it. */
-function warnNoTree(reason: string): void {
-  if (warnedNoTree) return;
-  warnedNoTree = true;
-  process.emitWarning(
-    `tree mode is unavailable: ${reason.replace(/\s*\n\s*/g, ' ')}. Children spawned with tree: true ` +
-      'start tethered themselves, but their descendants are NOT killed with this process. Pass ' +
-      'requireTether: true to refuse such children; capabilities().treeReason says why.',
-    { type: 'TetheredWarning', code: 'TETHERED_NO_TREE' },
-  );
 }
 
 /** The error thrown when `requireTether: true` and the tether cannot be provided. */
@@ -191,102 +186,73 @@ function restack(error: Error, above: AnyFunction): Error {
 
 /** `error` with `"options.<from>"` in its message (and stack header) renamed to `"options.<to>"`. */
 function renamed(error: Error, from: string, to: string): Error {
-  const before = error.message;
-  const after = before.replace(`"options.${from}"`, `"options.${to}"`);
-  if (after !== before) {
-    error.message = after;
-    if (typeof error.stack === 'string') error.stack = error.stack.replace(before, after);
+  return reworded(error, error.message.replace(`"options.${from}"`, `"options.${to}"`));
+}
+
+/** What `call`, a call of Node's made only for its validation, throws. */
+function thrownBy(call: () => unknown): Error | undefined {
+  try {
+    call();
+  } catch (error) {
+    return error as Error;
   }
-  return error;
+  return undefined;
 }
 
 /** What Node's spawn throws for `options[name] = value` when it validates that option first. */
 function nodeSpawnOptionError(name: string, value: unknown): Error | undefined {
-  try {
-    // Node validates these options before it creates a ChildProcess: nothing is spawned, and
-    // `env: {}` spares it copying the environment.
-    childProcess.spawn('tethered-validation', [], { env: {}, [name]: value });
-  } catch (error) {
-    return error as Error;
-  }
-  return undefined;
-}
-
-/** Node's ERR_UNKNOWN_SIGNAL for a string or number that is not a signal. */
-function unknownSignalError(value: string | number): Error | undefined {
-  // ChildProcess.prototype.kill converts its argument with Node's own convertToValidSignal,
-  // which throws for an unknown signal before the handle is looked at; the receiver has no
-  // handle, so even a value that converted would signal nothing.
-  const { prototype } = childProcess.ChildProcess;
-  try {
-    // eslint-disable-next-line @typescript-eslint/unbound-method -- applied to an inert receiver
-    Reflect.apply(prototype.kill, { _handle: null, killed: false }, [value]);
-  } catch (error) {
-    return error as Error;
-  }
-  return undefined;
+  // Node validates these options before it creates a ChildProcess: nothing is spawned, and
+  // `env: {}` spares it copying the environment.
+  return thrownBy(() => childProcess.spawn('tethered-validation', [], { env: {}, [name]: value }));
 }
 
 /**
- * The error for a `deathSignal` that is not a signal, or undefined for a valid one. Strings and
- * numbers that name no signal get Node's `ERR_UNKNOWN_SIGNAL` ("Unknown signal: X", which does
- * not name the option, as for `killSignal`); other types `ERR_INVALID_ARG_TYPE` naming
+ * Throws for a `deathSignal` that is not a signal, its stack starting at the call of `above`.
+ * Strings and numbers that name no signal get Node's `ERR_UNKNOWN_SIGNAL` ("Unknown signal: X",
+ * which does not name the option, as for `killSignal`); other types `ERR_INVALID_ARG_TYPE` naming
  * `options.deathSignal`; `0` gets `ERR_INVALID_ARG_VALUE` naming `options.deathSignal` and saying
  * to use `null`.
  */
-function deathSignalProblem(value: unknown): Error | undefined {
-  if (value === undefined || value === null) return undefined;
+export function validateDeathSignal(
+  value: unknown,
+  above: AnyFunction = validateDeathSignal,
+): void {
+  if (value === undefined || value === null) return;
+  let error: Error | undefined;
   if (value === 0) {
-    return nodeError(
+    error = nodeError(
       TypeError,
       'ERR_INVALID_ARG_VALUE',
       "The property 'options.deathSignal' must not be 0: use null for a child without a death " +
         'signal. Received 0',
     );
+  } else if (typeof value === 'string' || typeof value === 'number') {
+    if (signalNumber(value) !== undefined) return;
+    // ChildProcess.prototype.kill converts its argument with Node's own convertToValidSignal,
+    // which throws for an unknown signal before the handle is looked at; the receiver has no
+    // handle, so even a value that converted would signal nothing.
+    const { prototype } = childProcess.ChildProcess;
+    error =
+      // eslint-disable-next-line @typescript-eslint/unbound-method -- applied to an inert receiver
+      thrownBy(() => Reflect.apply(prototype.kill, { _handle: null, killed: false }, [value])) ??
+      nodeError(TypeError, 'ERR_UNKNOWN_SIGNAL', `Unknown signal: ${value}`);
+  } else {
+    error = nodeSpawnOptionError('killSignal', value);
+    if (error !== undefined) renamed(error, 'killSignal', 'deathSignal');
   }
-  if (typeof value === 'string' || typeof value === 'number') {
-    if (signalNumber(value) !== undefined) return undefined;
-    return (
-      unknownSignalError(value) ??
-      nodeError(TypeError, 'ERR_UNKNOWN_SIGNAL', `Unknown signal: ${value}`)
-    );
-  }
-  const error = nodeSpawnOptionError('killSignal', value);
-  return error === undefined ? undefined : renamed(error, 'killSignal', 'deathSignal');
+  if (error !== undefined) throw restack(error, above);
 }
 
 /**
- * Throws the error for an invalid `deathSignal` (see {@link deathSignalProblem}), its stack
- * starting at the call of `above` (default: this function's caller).
+ * The validator of boolean option `name`: Node's `ERR_INVALID_ARG_TYPE` (as for `detached`, naming
+ * `options.<name>`) unless the value is a boolean, `undefined` or `null`.
  */
-export function validateDeathSignal(value: unknown, above?: AnyFunction): void {
-  const error = deathSignalProblem(value);
-  if (error !== undefined) throw restack(error, above ?? validateDeathSignal);
-}
-
-/**
- * Throws Node's `ERR_INVALID_ARG_TYPE` (as for `detached`, naming `options.<name>`) unless `value`
- * is a boolean, `undefined` or `null`; its stack starts at the call of `above`.
- */
-function validateBooleanOption(value: unknown, name: string, above: AnyFunction): void {
-  if (value === undefined || value === null || typeof value === 'boolean') return;
-  const error = nodeSpawnOptionError('detached', value);
-  if (error !== undefined) throw restack(renamed(error, 'detached', name), above);
-}
-
-/** `requireTether`, validated as a boolean option (see {@link validateBooleanOption}). */
-export function validateRequireTether(value: unknown, above?: AnyFunction): void {
-  validateBooleanOption(value, 'requireTether', above ?? validateRequireTether);
-}
-
-/** `tree`, validated as a boolean option. */
-export function validateTree(value: unknown, above?: AnyFunction): void {
-  validateBooleanOption(value, 'tree', above ?? validateTree);
-}
-
-/** `killDescendants`, validated as a boolean option. */
-export function validateKillDescendants(value: unknown, above?: AnyFunction): void {
-  validateBooleanOption(value, 'killDescendants', above ?? validateKillDescendants);
+function booleanOption(name: string): Validator {
+  return (value, above) => {
+    if (value === undefined || value === null || typeof value === 'boolean') return;
+    const error = nodeSpawnOptionError('detached', value);
+    if (error !== undefined) throw restack(renamed(error, 'detached', name), above);
+  };
 }
 
 /** Node's ERR_INVALID_ARG_TYPE / ERR_OUT_OF_RANGE for a grace period that is not 0..2^31-1 ms. */

@@ -2,24 +2,17 @@
 // children by id, and the count of referenced children that keeps the event loop alive.
 import { EVENT_EXIT, EVENT_SPAWNED, type NativeBinding } from './binding.js';
 import { errnoName } from './errno.js';
+import type { TetheredHandle } from './handle.js';
 
 /** How long one loop turn may spend delivering queued exits before yielding to the loop. */
 const EXIT_DELIVERY_BUDGET_MS = 4;
-
-/** What the registry tells a live child's handle. */
-interface ChildHandle {
-  /** The spawner thread has reaped the child. */
-  reaped(): void;
-  /** The exit is delivered (check phase after the reap). */
-  exited(exitCode: number, termSignal: number): void;
-}
 
 /** The outcome of a launch queued under a token: 0 or -errno, and the child's pid and id. */
 type LaunchSettled = (result: number, pid: number, childId: number) => void;
 
 /** Per-environment bookkeeping shared by every handle of this module instance. */
 export class Registry {
-  readonly #live = new Map<number, ChildHandle>();
+  readonly #live = new Map<number, TetheredHandle>();
   readonly #queued = new Map<number, LaunchSettled>();
   #keepAlive = 0;
   #nextToken = 1;
@@ -54,7 +47,7 @@ export class Registry {
   }
 
   /** Child `childId` runs: its exit goes to `handle`. */
-  add(childId: number, handle: ChildHandle): void {
+  add(childId: number, handle: TetheredHandle): void {
     this.#live.set(childId, handle);
   }
 
@@ -81,9 +74,9 @@ export class Registry {
    * handle's callback of the same dispatch was still running when the exit was posted): only
    * the next turn's poll surely sees what the child's death made readable.
    */
-  #arrived: { handle: ChildHandle; exitCode: number; termSignal: number }[] = [];
+  #arrived: { handle: TetheredHandle; exitCode: number; termSignal: number }[] = [];
   /** Exits received before the last check phase: a poll has run since. */
-  #exits: { handle: ChildHandle; exitCode: number; termSignal: number }[] = [];
+  #exits: { handle: TetheredHandle; exitCode: number; termSignal: number }[] = [];
   #flushScheduled = false;
 
   #flushExits = (): void => {
@@ -92,25 +85,19 @@ export class Registry {
     this.#exits = this.#arrived;
     this.#arrived = [];
     const deadline = performance.now() + EXIT_DELIVERY_BUDGET_MS;
-    for (let i = 0; i < exits.length; i++) {
-      const exit = exits[i];
-      if (exit === undefined) continue;
-      try {
-        exit.handle.exited(exit.exitCode, exit.termSignal);
-      } catch (error) {
-        // A listener threw: deliver the rest next turn, then let the error propagate as in Node.
-        this.#exits = exits.slice(i + 1).concat(this.#exits);
-        this.#scheduleFlush();
-        throw error;
+    let i = 0;
+    try {
+      // A burst of exits (each may run user code that spawns again) must not stall the loop.
+      while (i < exits.length && (i === 0 || performance.now() < deadline)) {
+        const exit = exits[i++];
+        exit?.handle.exited(exit.exitCode, exit.termSignal);
       }
-      if (performance.now() >= deadline && i + 1 < exits.length) {
-        // A burst of exits (each may run user code that spawns again) must not stall the loop.
-        this.#exits = exits.slice(i + 1).concat(this.#exits);
-        this.#scheduleFlush();
-        return;
-      }
+    } finally {
+      // The rest (past the budget, or after a listener threw: its error propagates, as in Node)
+      // is delivered next turn.
+      this.#exits = exits.slice(i).concat(this.#exits);
+      this.#scheduleFlush();
     }
-    this.#scheduleFlush();
   };
 
   #scheduleFlush(): void {

@@ -3,6 +3,7 @@
 import * as childProcess from 'node:child_process';
 import { Armed } from './armed.js';
 import { bindingState } from './binding.js';
+import { warnOnce } from './errors.js';
 import { TetheredHandle } from './handle.js';
 import {
   launchModeOf,
@@ -104,10 +105,16 @@ function adopt(
   const nodeHandle = child._handle;
   if (state.binding === undefined || nodeHandle === null) {
     if (requireTether) throw tetherUnavailable(state.reason ?? 'no process handle');
-    // A transient failure (no fds or memory for the dlopen) is retried at the next spawn, and
-    // the addon is fine: reinstalling would not help, so it does not warn.
+    // Once per environment: this child (and every later one) starts untethered. A transient
+    // failure (no fds or memory for the dlopen) is retried at the next spawn, and the addon is
+    // fine: reinstalling would not help, so it does not warn.
     if (state.binding === undefined && !state.expected && state.transient !== true) {
-      warnNoAddon(state.reason);
+      warnOnce(
+        'TETHERED_NO_ADDON',
+        `${state.reason.replace(/\s*\n\s*/g, ' ')}. Children start WITHOUT a death signal (plain node:child_process behaviour). ` +
+          'Fix: reinstall without --ignore-scripts, or run `npm rebuild tethered` (building needs a ' +
+          'C++ compiler, make and Python); pass requireTether: true to refuse untethered children.',
+      );
     }
     return;
   }
@@ -129,18 +136,4 @@ function adopt(
   }
   child._handle = handle;
   handles.set(child, handle);
-}
-
-let warnedNoAddon = false;
-
-/** Once per environment: this child (and every later one) starts untethered, and why. */
-function warnNoAddon(reason: string): void {
-  if (warnedNoAddon) return;
-  warnedNoAddon = true;
-  process.emitWarning(
-    `${reason.replace(/\s*\n\s*/g, ' ')}. Children start WITHOUT a death signal (plain node:child_process behaviour). ` +
-      'Fix: reinstall without --ignore-scripts, or run `npm rebuild tethered` (building needs a ' +
-      'C++ compiler, make and Python); pass requireTether: true to refuse untethered children.',
-    { type: 'TetheredWarning', code: 'TETHERED_NO_ADDON' },
-  );
 }

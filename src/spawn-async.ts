@@ -40,12 +40,6 @@ class AsyncHandle extends TetheredHandle {
     super(registry, mode);
   }
 
-  /** The handle of the replay pass: open and ref'd again (Node closed it when capture threw). */
-  replaying(): this {
-    this.reopen();
-    return this;
-  }
-
   protected override launch(options: HandleSpawnOptions): number {
     if (this.#captured === undefined) return this.#capture(options);
     if (this.#replayed) return super.launch(options);
@@ -177,7 +171,8 @@ export const spawnAsync = function spawnAsync(
     const replay = (handle: AsyncHandle): void => {
       try {
         const replayArgs = withoutEnvironment(args);
-        const makeHandle = (): AsyncHandle => handle.replaying();
+        // Open and ref'd again: Node closed the handle when the capture pass threw.
+        const makeHandle = (): AsyncHandle => handle.reopen();
         const child = withTether({ ...request, makeHandle }, () => nodeSpawn(...replayArgs));
         settleOnSpawn(child, resolve, reject);
       } catch (error) {

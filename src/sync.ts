@@ -6,7 +6,7 @@ import * as childProcess from 'node:child_process';
 import { constants as osConstants } from 'node:os';
 import { Armed } from './armed.js';
 import { bindingState, type NativeBinding } from './binding.js';
-import { PIPE_BUFFER_SIZE } from './launch-request.js';
+import { isPipe, PIPE_BUFFER_SIZE } from './launch-request.js';
 import {
   launchModeOf,
   requestOf,
@@ -165,24 +165,21 @@ interface SyncOptions {
  */
 function planOf(options: SyncOptions, mode: LaunchMode): Plan | string {
   const { stdio } = options;
-  const pipes = new Int32Array(stdio.length);
+  const pipes = new Int32Array(stdio.length).fill(-1);
   const fds = new Int32Array(stdio.length).fill(-1);
   const inputs: (Uint8Array | undefined)[] = [];
   for (const [i, entry] of stdio.entries()) {
     inputs.push(undefined);
-    if (entry.type === 'pipe' || entry.type === 'overlapped') {
+    if (isPipe(entry)) {
       const readable = entry.readable === true;
       pipes[i] = (readable ? 1 : 0) | (entry.writable === true ? 2 : 0);
       const input = entry.input;
       if (readable && input !== undefined) {
         inputs[i] = new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
       }
-    } else if (entry.type === 'ignore') {
-      pipes[i] = -1;
     } else if (entry.type === 'inherit' || entry.type === 'fd') {
-      pipes[i] = -1;
       fds[i] = Number(entry.fd) | 0;
-    } else {
+    } else if (entry.type !== 'ignore') {
       return `stdio type ${entry.type} is not supported by spawnSync`;
     }
   }
@@ -215,13 +212,13 @@ function resultOf(raw: ReturnType<NativeBinding['spawnSync']>): SyncResult {
   }
   const [error, pid, exitStatus, termSignal, ...output] = raw;
   const started = exitStatus >= 0;
-  const result = {} as SyncResult;
-  if (error !== 0) result.error = error;
-  result.status = started && termSignal === 0 ? exitStatus : null;
-  result.signal = termSignal > 0 ? signalName(termSignal) : null;
-  result.output = started ? output : null;
-  result.pid = pid;
-  return result;
+  return {
+    ...(error !== 0 && { error }),
+    status: started && termSignal === 0 ? exitStatus : null,
+    signal: termSignal > 0 ? signalName(termSignal) : null,
+    output: started ? output : null,
+    pid,
+  };
 }
 
 function runTethered(

@@ -1,36 +1,5 @@
 // Public option and function types: @types/node's child_process types plus what tethered adds.
-import type {
-  ChildProcess,
-  ChildProcessByStdio,
-  ChildProcessWithoutNullStreams,
-  ExecException,
-  ExecFileException,
-  PromiseWithChild,
-  SpawnSyncReturns,
-  StdioNull,
-  StdioPipe,
-} from 'node:child_process';
-import type {
-  ExecFileOptions as ExecFileOptionsBase,
-  ExecFileOptionsWithBufferEncoding as ExecFileOptionsWithBufferEncodingBase,
-  ExecFileOptionsWithStringEncoding as ExecFileOptionsWithStringEncodingBase,
-  ExecFileSyncOptions as ExecFileSyncOptionsBase,
-  ExecFileSyncOptionsWithBufferEncoding,
-  ExecFileSyncOptionsWithStringEncoding,
-  ExecOptions as ExecOptionsBase,
-  ExecOptionsWithBufferEncoding as ExecOptionsWithBufferEncodingBase,
-  ExecOptionsWithStringEncoding as ExecOptionsWithStringEncodingBase,
-  ExecSyncOptions as ExecSyncOptionsBase,
-  ExecSyncOptionsWithBufferEncoding,
-  ExecSyncOptionsWithStringEncoding,
-  ForkOptions as ForkOptionsBase,
-  SpawnOptions as SpawnOptionsBase,
-  SpawnOptionsWithoutStdio as SpawnOptionsWithoutStdioBase,
-  SpawnOptionsWithStdioTuple as SpawnOptionsWithStdioTupleBase,
-  SpawnSyncOptions as SpawnSyncOptionsBase,
-  SpawnSyncOptionsWithBufferEncoding,
-  SpawnSyncOptionsWithStringEncoding,
-} from 'node:child_process';
+import type * as cp from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
 
 /** Options tethered adds to every child_process call. */
@@ -79,10 +48,27 @@ export interface TetherOptions {
 
 type T<O> = O & TetherOptions;
 
-/** Options that give the child no stdio streams: `'ignore'`/`'inherit'`, or all three `null`. */
-type NullStdioOptions =
-  | T<SpawnOptionsWithStdioTuple<StdioNull, StdioNull, StdioNull>>
-  | T<SpawnOptions & { stdio: 'ignore' | 'inherit' }>;
+/** A command's arguments. */
+type Argv = readonly string[];
+
+/** @types/node's stdio entries that give the child a stream, and those that give it none. */
+type Pipe = cp.StdioPipe;
+type Null = cp.StdioNull;
+
+/**
+ * A call and the same call with `args` after the command: the two forms Node takes. `Rest` is what
+ * follows the command (or `args`), `R` the return type.
+ */
+interface Forms<Rest extends unknown[], R> {
+  (command: string, ...rest: Rest): R;
+  (command: string, args: Argv, ...rest: Rest): R;
+}
+
+/** {@link Forms} for execFile, whose `args` may also be `undefined` or `null`. */
+interface FileForms<Rest extends unknown[], R> {
+  (file: string, ...rest: Rest): R;
+  (file: string, args: Argv | undefined | null, ...rest: Rest): R;
+}
 
 /** What a spawn function returns for child type `C`: the child, or a promise of it. */
 interface Returns<C> {
@@ -90,17 +76,10 @@ interface Returns<C> {
   async: Promise<C>;
 }
 
-/** A command's arguments. */
-type Argv = readonly string[];
-
-/** @types/node's stdio entries that give the child a stream, and those that give it none. */
-type Pipe = StdioPipe;
-type Null = StdioNull;
-
 /** Options with a stdio tuple. */
-type Stdio<I extends Pipe | Null, O extends Pipe | Null, E extends Pipe | Null> = T<
-  SpawnOptionsWithStdioTuple<I, O, E>
->;
+type Stdio<I extends Pipe | Null, O extends Pipe | Null, E extends Pipe | Null> = [
+  options: SpawnOptionsWithStdioTuple<I, O, E>,
+];
 
 /** The child for a stdio tuple's streams, or a promise of it. */
 type ByStdio<
@@ -108,53 +87,41 @@ type ByStdio<
   O extends Readable | null,
   E extends Readable | null,
   K extends keyof Returns<unknown>,
-> = Returns<ChildProcessByStdio<I, O, E>>[K];
+> = Returns<cp.ChildProcessByStdio<I, O, E>>[K];
 
-/** The overloads of `spawn` (see {@link SpawnFunction}), each returning `Returns<child>[K]`. */
-interface SpawnOverloads<K extends keyof Returns<unknown>> {
+/** Options that give the child no stdio streams: `'ignore'`/`'inherit'`, or all three `null`. */
+type NullStdio = [
+  options:
+    | SpawnOptionsWithStdioTuple<Null, Null, Null>
+    | T<cp.SpawnOptions & { stdio: 'ignore' | 'inherit' }>,
+];
+
+/**
+ * The overloads of `spawn` (see {@link SpawnFunction}), each returning `Returns<child>[K]`: the two
+ * below, with optional arguments, first; then each options shape with and without `args`. A call
+ * fits at most one form of a pair, so calls resolve as in @types/node's order (all forms without
+ * `args` first).
+ */
+interface SpawnOverloads<K extends keyof Returns<unknown>>
+  extends
+    Forms<Stdio<Pipe, Pipe, Pipe>, ByStdio<Writable, Readable, Readable, K>>,
+    Forms<Stdio<Pipe, Pipe, Null>, ByStdio<Writable, Readable, null, K>>,
+    Forms<Stdio<Pipe, Null, Pipe>, ByStdio<Writable, null, Readable, K>>,
+    Forms<Stdio<Null, Pipe, Pipe>, ByStdio<null, Readable, Readable, K>>,
+    Forms<Stdio<Pipe, Null, Null>, ByStdio<Writable, null, null, K>>,
+    Forms<Stdio<Null, Pipe, Null>, ByStdio<null, Readable, null, K>>,
+    Forms<Stdio<Null, Null, Pipe>, ByStdio<null, null, Readable, K>>,
+    Forms<NullStdio, ByStdio<null, null, null, K>>,
+    Forms<[options: SpawnOptions], Returns<cp.ChildProcess>[K]> {
   (
     command: string,
-    options?: T<SpawnOptionsWithoutStdio>,
-  ): Returns<ChildProcessWithoutNullStreams>[K];
-  (command: string, options: Stdio<Pipe, Pipe, Pipe>): ByStdio<Writable, Readable, Readable, K>;
-  (command: string, options: Stdio<Pipe, Pipe, Null>): ByStdio<Writable, Readable, null, K>;
-  (command: string, options: Stdio<Pipe, Null, Pipe>): ByStdio<Writable, null, Readable, K>;
-  (command: string, options: Stdio<Null, Pipe, Pipe>): ByStdio<null, Readable, Readable, K>;
-  (command: string, options: Stdio<Pipe, Null, Null>): ByStdio<Writable, null, null, K>;
-  (command: string, options: Stdio<Null, Pipe, Null>): ByStdio<null, Readable, null, K>;
-  (command: string, options: Stdio<Null, Null, Pipe>): ByStdio<null, null, Readable, K>;
-  (command: string, options: NullStdioOptions): ByStdio<null, null, null, K>;
-  (command: string, options: T<SpawnOptions>): Returns<ChildProcess>[K];
+    options?: SpawnOptionsWithoutStdio,
+  ): Returns<cp.ChildProcessWithoutNullStreams>[K];
   (
     command: string,
     args?: Argv,
-    options?: T<SpawnOptionsWithoutStdio>,
-  ): Returns<ChildProcessWithoutNullStreams>[K];
-  (
-    command: string,
-    args: Argv,
-    options: Stdio<Pipe, Pipe, Pipe>,
-  ): ByStdio<Writable, Readable, Readable, K>;
-  (
-    command: string,
-    args: Argv,
-    options: Stdio<Pipe, Pipe, Null>,
-  ): ByStdio<Writable, Readable, null, K>;
-  (
-    command: string,
-    args: Argv,
-    options: Stdio<Pipe, Null, Pipe>,
-  ): ByStdio<Writable, null, Readable, K>;
-  (
-    command: string,
-    args: Argv,
-    options: Stdio<Null, Pipe, Pipe>,
-  ): ByStdio<null, Readable, Readable, K>;
-  (command: string, args: Argv, options: Stdio<Pipe, Null, Null>): ByStdio<Writable, null, null, K>;
-  (command: string, args: Argv, options: Stdio<Null, Pipe, Null>): ByStdio<null, Readable, null, K>;
-  (command: string, args: Argv, options: Stdio<Null, Null, Pipe>): ByStdio<null, null, Readable, K>;
-  (command: string, args: Argv, options: NullStdioOptions): ByStdio<null, null, null, K>;
-  (command: string, args: Argv, options: T<SpawnOptions>): Returns<ChildProcess>[K];
+    options?: SpawnOptionsWithoutStdio,
+  ): Returns<cp.ChildProcessWithoutNullStreams>[K];
 }
 
 /**
@@ -175,221 +142,161 @@ type OutputBuffer = ReturnType<typeof Buffer.alloc>;
 /** The callback of exec/execFile. */
 type OutputCallback<E, O> = (error: E | null, stdout: O, stderr: O) => void;
 
-/** What `util.promisify(exec)` and `util.promisify(execFile)` resolve with. */
-interface Output<O> {
-  stdout: O;
-  stderr: O;
-}
+/** What `util.promisify(exec)` and `util.promisify(execFile)` return. */
+type Output<O> = cp.PromiseWithChild<{ stdout: O; stderr: O }>;
+
+/** execFile's optional callback. */
+type FileCallback<O> = [callback?: OutputCallback<cp.ExecFileException, O> | undefined];
 
 /* eslint-disable @typescript-eslint/unified-signatures --
    one-to-one with @types/node's exec/execFile overloads, so that calls resolve the same way. */
 
 /** `util.promisify(exec)`: the overloads of `node:child_process`'s, plus {@link TetherOptions}. */
 export interface ExecPromisified {
-  (command: string): PromiseWithChild<Output<string>>;
-  (
-    command: string,
-    options: T<ExecOptionsWithBufferEncoding>,
-  ): PromiseWithChild<Output<OutputBuffer>>;
-  (command: string, options: T<ExecOptionsWithStringEncoding>): PromiseWithChild<Output<string>>;
-  (
-    command: string,
-    options: T<ExecOptions> | undefined | null,
-  ): PromiseWithChild<Output<string | OutputBuffer>>;
+  (command: string): Output<string>;
+  (command: string, options: ExecOptionsWithBufferEncoding): Output<OutputBuffer>;
+  (command: string, options: ExecOptionsWithStringEncoding): Output<string>;
+  (command: string, options: ExecOptions | undefined | null): Output<string | OutputBuffer>;
 }
 
 /** `exec` with the overloads of `node:child_process`'s, plus {@link TetherOptions}. */
 export interface ExecFunction {
-  (command: string, callback?: OutputCallback<ExecException, string>): ChildProcess;
+  (command: string, callback?: OutputCallback<cp.ExecException, string>): cp.ChildProcess;
   (
     command: string,
-    options: T<ExecOptionsWithBufferEncoding>,
-    callback?: OutputCallback<ExecException, OutputBuffer>,
-  ): ChildProcess;
+    options: ExecOptionsWithBufferEncoding,
+    callback?: OutputCallback<cp.ExecException, OutputBuffer>,
+  ): cp.ChildProcess;
   (
     command: string,
-    options: T<ExecOptionsWithStringEncoding>,
-    callback?: OutputCallback<ExecException, string>,
-  ): ChildProcess;
+    options: ExecOptionsWithStringEncoding,
+    callback?: OutputCallback<cp.ExecException, string>,
+  ): cp.ChildProcess;
   (
     command: string,
-    options: T<ExecOptions> | undefined | null,
-    callback?: OutputCallback<ExecException, string | OutputBuffer>,
-  ): ChildProcess;
+    options: ExecOptions | undefined | null,
+    callback?: OutputCallback<cp.ExecException, string | OutputBuffer>,
+  ): cp.ChildProcess;
   /** Typing hook of `util.promisify` (the runtime uses `util.promisify.custom`, as Node does). */
   __promisify__: ExecPromisified;
 }
 
-type Args = readonly string[] | undefined | null;
-
 /** `util.promisify(execFile)`: the overloads of `node:child_process`'s, plus {@link TetherOptions}. */
-export interface ExecFilePromisified {
-  (file: string): PromiseWithChild<Output<string>>;
-  (file: string, args: Args): PromiseWithChild<Output<string>>;
-  (
-    file: string,
-    options: T<ExecFileOptionsWithBufferEncoding>,
-  ): PromiseWithChild<Output<OutputBuffer>>;
-  (
-    file: string,
-    args: Args,
-    options: T<ExecFileOptionsWithBufferEncoding>,
-  ): PromiseWithChild<Output<OutputBuffer>>;
-  (file: string, options: T<ExecFileOptionsWithStringEncoding>): PromiseWithChild<Output<string>>;
-  (
-    file: string,
-    args: Args,
-    options: T<ExecFileOptionsWithStringEncoding>,
-  ): PromiseWithChild<Output<string>>;
-  (
-    file: string,
-    options: T<ExecFileOptions> | undefined | null,
-  ): PromiseWithChild<Output<string | OutputBuffer>>;
-  (
-    file: string,
-    args: Args,
-    options: T<ExecFileOptions> | undefined | null,
-  ): PromiseWithChild<Output<string | OutputBuffer>>;
-}
+export interface ExecFilePromisified
+  extends
+    FileForms<[], Output<string>>,
+    FileForms<[options: ExecFileOptionsWithBufferEncoding], Output<OutputBuffer>>,
+    FileForms<[options: ExecFileOptionsWithStringEncoding], Output<string>>,
+    FileForms<[options: ExecFileOptions | undefined | null], Output<string | OutputBuffer>> {}
 
 /** `execFile` with the overloads of `node:child_process`'s, plus {@link TetherOptions}. */
-export interface ExecFileFunction {
-  (file: string, callback?: OutputCallback<ExecFileException, string>): ChildProcess;
-  (file: string, args: Args, callback?: OutputCallback<ExecFileException, string>): ChildProcess;
-  (
-    file: string,
-    options: T<ExecFileOptionsWithBufferEncoding>,
-    callback?: OutputCallback<ExecFileException, OutputBuffer>,
-  ): ChildProcess;
-  (
-    file: string,
-    args: Args,
-    options: T<ExecFileOptionsWithBufferEncoding>,
-    callback?: OutputCallback<ExecFileException, OutputBuffer>,
-  ): ChildProcess;
-  (
-    file: string,
-    options: T<ExecFileOptionsWithStringEncoding>,
-    callback?: OutputCallback<ExecFileException, string>,
-  ): ChildProcess;
-  (
-    file: string,
-    args: Args,
-    options: T<ExecFileOptionsWithStringEncoding>,
-    callback?: OutputCallback<ExecFileException, string>,
-  ): ChildProcess;
-  (
-    file: string,
-    options: T<ExecFileOptions> | undefined | null,
-    callback: OutputCallback<ExecFileException, string | OutputBuffer> | undefined | null,
-  ): ChildProcess;
-  (
-    file: string,
-    args: Args,
-    options: T<ExecFileOptions> | undefined | null,
-    callback: OutputCallback<ExecFileException, string | OutputBuffer> | undefined | null,
-  ): ChildProcess;
+export interface ExecFileFunction
+  extends
+    FileForms<FileCallback<string>, cp.ChildProcess>,
+    FileForms<
+      [options: ExecFileOptionsWithBufferEncoding, ...FileCallback<OutputBuffer>],
+      cp.ChildProcess
+    >,
+    FileForms<
+      [options: ExecFileOptionsWithStringEncoding, ...FileCallback<string>],
+      cp.ChildProcess
+    >,
+    FileForms<
+      [
+        options: ExecFileOptions | undefined | null,
+        callback: OutputCallback<cp.ExecFileException, string | OutputBuffer> | undefined | null,
+      ],
+      cp.ChildProcess
+    > {
   /** Typing hook of `util.promisify` (the runtime uses `util.promisify.custom`, as Node does). */
   __promisify__: ExecFilePromisified;
 }
 
-/* eslint-enable @typescript-eslint/unified-signatures */
-
 /** `fork` with the overloads of `node:child_process`'s, plus {@link TetherOptions}. */
 export interface ForkFunction {
-  (modulePath: string | URL, options?: T<ForkOptions>): ChildProcess;
-  (modulePath: string | URL, args?: readonly string[], options?: T<ForkOptions>): ChildProcess;
+  (modulePath: string | URL, options?: ForkOptions): cp.ChildProcess;
+  (modulePath: string | URL, args?: Argv, options?: ForkOptions): cp.ChildProcess;
 }
-
-/* eslint-disable @typescript-eslint/unified-signatures -- Node's overloads, kept as @types/node has them */
 
 /** `spawnSync` with the overloads of `node:child_process`'s, plus {@link TetherOptions}. */
 export interface SpawnSyncFunction {
-  (command: string): SpawnSyncReturns<OutputBuffer>;
-  (command: string, options: T<SpawnSyncOptionsWithStringEncoding>): SpawnSyncReturns<string>;
-  (command: string, options: T<SpawnSyncOptionsWithBufferEncoding>): SpawnSyncReturns<OutputBuffer>;
-  (command: string, options?: T<SpawnSyncOptions>): SpawnSyncReturns<string | OutputBuffer>;
-  (command: string, args: readonly string[]): SpawnSyncReturns<OutputBuffer>;
+  (command: string): cp.SpawnSyncReturns<OutputBuffer>;
+  (command: string, options: T<cp.SpawnSyncOptionsWithStringEncoding>): cp.SpawnSyncReturns<string>;
   (
     command: string,
-    args: readonly string[],
-    options: T<SpawnSyncOptionsWithStringEncoding>,
-  ): SpawnSyncReturns<string>;
+    options: T<cp.SpawnSyncOptionsWithBufferEncoding>,
+  ): cp.SpawnSyncReturns<OutputBuffer>;
+  (command: string, options?: SpawnSyncOptions): cp.SpawnSyncReturns<string | OutputBuffer>;
+  (command: string, args: Argv): cp.SpawnSyncReturns<OutputBuffer>;
   (
     command: string,
-    args: readonly string[],
-    options: T<SpawnSyncOptionsWithBufferEncoding>,
-  ): SpawnSyncReturns<OutputBuffer>;
+    args: Argv,
+    options: T<cp.SpawnSyncOptionsWithStringEncoding>,
+  ): cp.SpawnSyncReturns<string>;
   (
     command: string,
-    args?: readonly string[],
-    options?: T<SpawnSyncOptions>,
-  ): SpawnSyncReturns<string | OutputBuffer>;
+    args: Argv,
+    options: T<cp.SpawnSyncOptionsWithBufferEncoding>,
+  ): cp.SpawnSyncReturns<OutputBuffer>;
+  (
+    command: string,
+    args?: Argv,
+    options?: SpawnSyncOptions,
+  ): cp.SpawnSyncReturns<string | OutputBuffer>;
 }
 
 /** `execSync` with the overloads of `node:child_process`'s, plus {@link TetherOptions}. */
 export interface ExecSyncFunction {
   (command: string): OutputBuffer;
-  (command: string, options: T<ExecSyncOptionsWithStringEncoding>): string;
-  (command: string, options: T<ExecSyncOptionsWithBufferEncoding>): OutputBuffer;
-  (command: string, options?: T<ExecSyncOptions>): string | OutputBuffer;
+  (command: string, options: T<cp.ExecSyncOptionsWithStringEncoding>): string;
+  (command: string, options: T<cp.ExecSyncOptionsWithBufferEncoding>): OutputBuffer;
+  (command: string, options?: ExecSyncOptions): string | OutputBuffer;
 }
 
 /** `execFileSync` with the overloads of `node:child_process`'s, plus {@link TetherOptions}. */
 export interface ExecFileSyncFunction {
   (file: string): OutputBuffer;
-  (file: string, options: T<ExecFileSyncOptionsWithStringEncoding>): string;
-  (file: string, options: T<ExecFileSyncOptionsWithBufferEncoding>): OutputBuffer;
-  (file: string, options?: T<ExecFileSyncOptions>): string | OutputBuffer;
-  (file: string, args: readonly string[]): OutputBuffer;
-  (
-    file: string,
-    args: readonly string[],
-    options: T<ExecFileSyncOptionsWithStringEncoding>,
-  ): string;
-  (
-    file: string,
-    args: readonly string[],
-    options: T<ExecFileSyncOptionsWithBufferEncoding>,
-  ): OutputBuffer;
-  (file: string, args?: readonly string[], options?: T<ExecFileSyncOptions>): string | OutputBuffer;
+  (file: string, options: T<cp.ExecFileSyncOptionsWithStringEncoding>): string;
+  (file: string, options: T<cp.ExecFileSyncOptionsWithBufferEncoding>): OutputBuffer;
+  (file: string, options?: ExecFileSyncOptions): string | OutputBuffer;
+  (file: string, args: Argv): OutputBuffer;
+  (file: string, args: Argv, options: T<cp.ExecFileSyncOptionsWithStringEncoding>): string;
+  (file: string, args: Argv, options: T<cp.ExecFileSyncOptionsWithBufferEncoding>): OutputBuffer;
+  (file: string, args?: Argv, options?: ExecFileSyncOptions): string | OutputBuffer;
 }
 
 /* eslint-enable @typescript-eslint/unified-signatures */
 
-/*
- * The option types of node:child_process, widened with TetherOptions, under the names users
- * already import: swapping `from 'node:child_process'` for `from 'tethered'` keeps them working
- * and lets them carry deathSignal/requireTether.
- */
+// The option types of node:child_process, widened with TetherOptions, under the names users
+// already import: swapping `from 'node:child_process'` for `from 'tethered'` keeps them working.
 
 /** `node:child_process`'s `SpawnOptions` plus {@link TetherOptions}. */
-export type SpawnOptions = T<SpawnOptionsBase>;
+export type SpawnOptions = T<cp.SpawnOptions>;
 /** `node:child_process`'s `SpawnOptionsWithoutStdio` plus {@link TetherOptions}. */
-export type SpawnOptionsWithoutStdio = T<SpawnOptionsWithoutStdioBase>;
+export type SpawnOptionsWithoutStdio = T<cp.SpawnOptionsWithoutStdio>;
 /** `node:child_process`'s `SpawnOptionsWithStdioTuple` plus {@link TetherOptions}. */
 export type SpawnOptionsWithStdioTuple<
-  Stdin extends StdioNull | StdioPipe,
-  Stdout extends StdioNull | StdioPipe,
-  Stderr extends StdioNull | StdioPipe,
-> = T<SpawnOptionsWithStdioTupleBase<Stdin, Stdout, Stderr>>;
+  Stdin extends Pipe | Null,
+  Stdout extends Pipe | Null,
+  Stderr extends Pipe | Null,
+> = T<cp.SpawnOptionsWithStdioTuple<Stdin, Stdout, Stderr>>;
 /** `node:child_process`'s `ExecOptions` plus {@link TetherOptions}. */
-export type ExecOptions = T<ExecOptionsBase>;
+export type ExecOptions = T<cp.ExecOptions>;
 /** `node:child_process`'s `ExecOptionsWithStringEncoding` plus {@link TetherOptions}. */
-export type ExecOptionsWithStringEncoding = T<ExecOptionsWithStringEncodingBase>;
+export type ExecOptionsWithStringEncoding = T<cp.ExecOptionsWithStringEncoding>;
 /** `node:child_process`'s `ExecOptionsWithBufferEncoding` plus {@link TetherOptions}. */
-export type ExecOptionsWithBufferEncoding = T<ExecOptionsWithBufferEncodingBase>;
+export type ExecOptionsWithBufferEncoding = T<cp.ExecOptionsWithBufferEncoding>;
 /** `node:child_process`'s `ExecFileOptions` plus {@link TetherOptions}. */
-export type ExecFileOptions = T<ExecFileOptionsBase>;
+export type ExecFileOptions = T<cp.ExecFileOptions>;
 /** `node:child_process`'s `ExecFileOptionsWithStringEncoding` plus {@link TetherOptions}. */
-export type ExecFileOptionsWithStringEncoding = T<ExecFileOptionsWithStringEncodingBase>;
+export type ExecFileOptionsWithStringEncoding = T<cp.ExecFileOptionsWithStringEncoding>;
 /** `node:child_process`'s `ExecFileOptionsWithBufferEncoding` plus {@link TetherOptions}. */
-export type ExecFileOptionsWithBufferEncoding = T<ExecFileOptionsWithBufferEncodingBase>;
+export type ExecFileOptionsWithBufferEncoding = T<cp.ExecFileOptionsWithBufferEncoding>;
 /** `node:child_process`'s `ForkOptions` plus {@link TetherOptions}. */
-export type ForkOptions = T<ForkOptionsBase>;
+export type ForkOptions = T<cp.ForkOptions>;
 /** `node:child_process`'s `SpawnSyncOptions` plus {@link TetherOptions}. */
-export type SpawnSyncOptions = T<SpawnSyncOptionsBase>;
+export type SpawnSyncOptions = T<cp.SpawnSyncOptions>;
 /** `node:child_process`'s `ExecSyncOptions` plus {@link TetherOptions}. */
-export type ExecSyncOptions = T<ExecSyncOptionsBase>;
+export type ExecSyncOptions = T<cp.ExecSyncOptions>;
 /** `node:child_process`'s `ExecFileSyncOptions` plus {@link TetherOptions}. */
-export type ExecFileSyncOptions = T<ExecFileSyncOptionsBase>;
+export type ExecFileSyncOptions = T<cp.ExecFileSyncOptions>;

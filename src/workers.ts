@@ -5,6 +5,7 @@ import { createRequire, syncBuiltinESMExports } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import type * as workerThreads from 'node:worker_threads';
 import { getDefaults } from './defaults.js';
+import { warnOnce } from './errors.js';
 
 type WorkerOptions = workerThreads.WorkerOptions;
 type NodeWorker = typeof workerThreads.Worker;
@@ -13,15 +14,6 @@ type NodeWorker = typeof workerThreads.Worker;
 const REGISTER_PATH = fileURLToPath(new URL('./register.js', import.meta.url));
 
 let installed = false;
-let warned = false;
-
-function realpath(path: string): string | undefined {
-  try {
-    return realpathSync(path);
-  } catch {
-    return undefined;
-  }
-}
 
 /** The file a `--require`/`--import` value names, resolved as Node resolves it (from the cwd). */
 function preloadTarget(value: string): string | undefined {
@@ -29,7 +21,7 @@ function preloadTarget(value: string): string | undefined {
     const path = value.startsWith('file:')
       ? fileURLToPath(value)
       : createRequire(`${process.cwd()}/`).resolve(value);
-    return realpath(path);
+    return realpathSync(path);
   } catch {
     return undefined;
   }
@@ -41,7 +33,7 @@ function preloadTarget(value: string): string | undefined {
  * (Node 20 to 26 skip `--import` for `eval: true`).
  */
 function inheritedPreloads(): { require: boolean; import: boolean } {
-  const ours = realpath(REGISTER_PATH);
+  const ours = preloadTarget(REGISTER_PATH);
   const found = { require: false, import: false };
   const argv = process.execArgv;
   for (let i = 0; i < argv.length; i++) {
@@ -98,17 +90,6 @@ function without(argv: readonly string[], flags: readonly string[]): string[] {
   return out;
 }
 
-function warnUntethered(error: Error): void {
-  if (warned) return;
-  warned = true;
-  process.emitWarning(
-    `tethered/register could not make this Worker load it (${error.message}): children the ` +
-      'Worker spawns are not tethered. Start Node with --require tethered/register (Workers ' +
-      'inherit it) or give the Worker an execArgv.',
-    { type: 'TetheredWarning', code: 'TETHERED_WORKER_NOT_REGISTERED' },
-  );
-}
-
 /**
  * Makes every Worker created from now on in this environment (and, through their own copy of
  * tethered/register, the Workers they create) load tethered/register before its code.
@@ -147,7 +128,12 @@ export function coverWorkers(): void {
             continue;
           }
           super(filename, options);
-          warnUntethered(error as Error);
+          warnOnce(
+            'TETHERED_WORKER_NOT_REGISTERED',
+            `tethered/register could not make this Worker load it (${(error as Error).message}): ` +
+              'children the Worker spawns are not tethered. Start Node with --require ' +
+              'tethered/register (Workers inherit it) or give the Worker an execArgv.',
+          );
           return;
         }
       }
