@@ -126,6 +126,14 @@ async function main() {
         total: 0,
         failures: [{ name: '(no report)', message: `vitest exited ${status ?? signal}` }],
       };
+      // A run that failed with no failed test (its global setup failed, or it found no test) or
+      // ran nothing counts as a failure too: a soak must never pass without running the suite.
+      if ((status !== 0 && result.failures.length === 0) || result.total === 0) {
+        result.failures.push({
+          name: '(the run itself)',
+          message: `vitest exited ${status ?? signal} after ${result.total} tests`,
+        });
+      }
       for (const failure of result.failures) {
         const seen = everFailed.get(failure.name) ?? {
           count: 0,
