@@ -3,7 +3,7 @@
 // descendant that stops the guardian before the parent dies. The command stays in the parent's
 // process group as Node puts it; the guardian has a group of its own.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -76,8 +76,13 @@ describe.concurrent('tree mode and process groups', () => {
     const log = join(scratch.dir, `${marker}.log`);
     // The parent's group outlives it (its leader, whose parent is in another group of the
     // session, stays), so only the guardian's own group is orphaned by the parent's death.
+    // The command stops its guardian only once the test has the command's pid: the guardian
+    // reports the start after the command's exec, and a stop before that report would hold the
+    // fixture's spawn() (README, "Tree mode").
+    const go = join(scratch.dir, `${marker}.go`);
     const script = [
       `sleep ${marker} &`,
+      `while [ ! -e ${go} ]; do sleep 0.01; done`,
       'kill -STOP $PPID',
       `trap 'echo term >> ${log}; exit 0' TERM`,
       `sleep ${marker} & wait`,
@@ -120,6 +125,7 @@ describe.concurrent('tree mode and process groups', () => {
     cleanup(marker, onTestFinished, [session, watch(holder), watch(node)]);
     const guardian = parentPid(pid) ?? 0;
     expect(processGroup(node)).toBe(holder);
+    writeFileSync(go, '');
     expect(
       await waitFor(
         () => processState(guardian) === 'T' && liveTree(marker).length === 3, // sh + 2 sleeps
