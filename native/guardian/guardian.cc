@@ -46,7 +46,7 @@ namespace {
 
 constexpr int kMaxFound = 4096;           // per walk; a kill walks again until nothing new is left
 constexpr unsigned kSeenSlots = 1 << 16;  // processes a kill remembers (three quarters of this)
-constexpr long kConvergeMs = 5000;        // killTree(): walks stop after this even if not quiet
+constexpr long kConvergeMs = 5000;        // killTree(sig != SIGKILL): walks stop after this
 constexpr long kFirstPauseMs = 10;        // between walks while they find new processes
 constexpr long kGracePauseMs = 200;       // at most, between walks of the grace period
 constexpr int kControlBatch = 256;        // control messages read before the loop looks around
@@ -196,16 +196,20 @@ bool ReapAll() {
 }
 
 // Runs in the guardian. Walks the tree once and sends `sig` to each process `seen` does not hold
-// yet (adding it): how many such processes the walk found, plus one if it could not hold them all.
+// yet (adding it): how many such processes the walk found, plus one if it stopped at kMaxFound.
+// SIGKILL goes to each process as soon as it is proven: a killed process forks nothing while its
+// children are read (a tree cannot outgrow the walk), and the children it leaves come back to us
+// (we are their subreaper). Other signals go out after the walk, to the tree as it was found.
 int SignalNew(int sig) {
   tree_walk::Walk walk = {static_cast<pid_t>(g.self), sig, !(g.flags & kFlagNoPidfd)};
   walk.pause_ms = static_cast<unsigned>(g.opt[kOptWalkPause]);
   walk.scan_proc = (g.flags & kFlagScanProc) != 0;
   walk.seen = &g.seen;
+  walk.signal_at_once = sig == SIGKILL;
   static tree_walk::Found found[kMaxFound];
   int count = 0;
   tree_walk::CollectChildrenOf(&walk, found, kMaxFound, &count, static_cast<pid_t>(g.self), -1, 0);
-  tree_walk::SignalFound(&walk, found, count);
+  if (!walk.signal_at_once) tree_walk::SignalFound(&walk, found, count);
   return count + (walk.truncated ? 1 : 0);
 }
 
@@ -304,6 +308,11 @@ bool ReadControl(long* kill_deadline) {
     } else if (msg.type == kMsgKillTree) {
       if (last_tree.type == kMsgKillTree && last_tree.a == msg.a && last_tree.b == msg.b) continue;
       last_tree = msg;
+      // SIGKILL is the escalation itself: walk until nothing is left, however long that takes.
+      if (msg.a == SIGKILL) {
+        KillEverything();
+        return true;
+      }
       KillConverging(msg.a);
       if (msg.b >= 0) *kill_deadline = NowMs() + msg.b;
     }

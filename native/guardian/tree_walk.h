@@ -83,7 +83,8 @@ struct Walk {
   unsigned pause_ms = 0;   // test knob: pause before each pidfd_open of a deeper process
   bool scan_proc = false;  // find children by scanning /proc, as without CONFIG_PROC_CHILDREN
   Seen* seen = nullptr;    // processes signalled before: skipped (their children are still walked)
-  bool truncated = false;  // out: the buffer was full: more are left for another walk
+  bool signal_at_once = false;  // signal each process when proven, before reading its children
+  bool truncated = false;       // out: the buffer was full: more are left for another walk
 };
 
 // Runs on any thread, in any process. Writes the decimal `value` at `out`; returns the end.
@@ -268,13 +269,26 @@ struct Found {
   unsigned long long start;  // 0 if unknown
 };
 
+// Runs on any thread. Sends walk->sig to `process`; adds it to walk->seen if it was signalled or
+// refused. 0 or -errno.
+inline long SignalOne(Walk* walk, const Found& process) {
+  long r = process.pidfd >= 0
+               ? RawSyscall(SYS_pidfd_send_signal, process.pidfd, walk->sig, 0, 0)
+               : (process.own ? RawSyscall(SYS_kill, process.pid, walk->sig) : -ESRCH);
+  if (walk->seen != nullptr && (r == 0 || r == -EPERM)) walk->seen->Add(process.pid, process.start);
+  return r;
+}
+
 // Runs on any thread. Collects the verified descendants of `parent` (held by `parent_pidfd`, or
 // the walker itself when parent == walk->self), parents before their children, leaving out those
-// in walk->seen (whose children are still walked). Each one found is held by a pidfd until
-// SignalFound() sends the signal and closes it, so the tree can be collected first and signalled
-// after: a descendant orphaned by the signal to its parent is still the process that was proven
-// to be in the tree. At `cap` processes it sets walk->truncated and stops: a walk's work is bounded
-// even while the tree grows as fast as it is read.
+// in walk->seen (whose children are still walked); `count` counts the new ones. Each one found is
+// held by a pidfd until SignalFound() sends the signal and closes it, so the tree can be collected
+// first and signalled after: a descendant orphaned by the signal to its parent is still the
+// process that was proven to be in the tree. A subreaper, to which orphans come back, may set
+// walk->signal_at_once instead: each process is signalled as soon as it is proven, before its
+// children are read (`found` is not written). At `cap`
+// processes it sets walk->truncated and stops: a walk's work is bounded even while the tree grows
+// as fast as it is read.
 inline void CollectChildrenOf(Walk* walk, Found* found, int cap, int* count, pid_t parent,
                               int parent_pidfd, int depth) {
   const bool own = parent == walk->self;
@@ -307,11 +321,17 @@ inline void CollectChildrenOf(Walk* walk, Found* found, int cap, int* count, pid
       return true;
     }
     const bool fresh = walk->seen == nullptr || !walk->seen->Has(child, stat.start);
-    if (fresh) found[(*count)++] = Found{child, pidfd, own, stat.start};
+    const bool kept = fresh && !walk->signal_at_once;  // found[] owns its pidfd
+    if (fresh) {
+      const Found process = {child, pidfd, own, stat.start};
+      if (kept) found[*count] = process;
+      if (walk->signal_at_once) SignalOne(walk, process);
+      ++*count;
+    }
     if (pidfd >= 0 && depth < kMaxDepth) {
       CollectChildrenOf(walk, found, cap, count, child, pidfd, depth + 1);
     }
-    if (!fresh && pidfd >= 0) RawSyscall(SYS_close, pidfd);
+    if (!kept && pidfd >= 0) RawSyscall(SYS_close, pidfd);
     return !walk->truncated;
   });
 }
@@ -320,12 +340,7 @@ inline void CollectChildrenOf(Walk* walk, Found* found, int cap, int* count, pid
 // process signalled or refused.
 inline void SignalFound(Walk* walk, Found* found, int count) {
   for (int i = 0; i < count; ++i) {
-    long r = found[i].pidfd >= 0
-                 ? RawSyscall(SYS_pidfd_send_signal, found[i].pidfd, walk->sig, 0, 0)
-                 : (found[i].own ? RawSyscall(SYS_kill, found[i].pid, walk->sig) : -ESRCH);
-    if (walk->seen != nullptr && (r == 0 || r == -EPERM)) {
-      walk->seen->Add(found[i].pid, found[i].start);
-    }
+    SignalOne(walk, found[i]);
     if (found[i].pidfd >= 0) RawSyscall(SYS_close, found[i].pidfd);
   }
 }

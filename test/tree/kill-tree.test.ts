@@ -4,6 +4,7 @@ import * as nodeChildProcess from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { once } from 'node:events';
 import { tmpdir } from 'node:os';
+import type { Readable } from 'node:stream';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { capabilities, killTree, spawn } from '../../lib/index.js';
@@ -12,8 +13,24 @@ import { argvOf, liveTree, treeComplete, uniqueMarker } from './tree-procs.js';
 
 const treeScript = new URL('../fixtures/tree/tree.sh', import.meta.url).pathname;
 const reuseParent = new URL('../fixtures/tree/reuse-parent.mjs', import.meta.url).pathname;
+const forkerParent = new URL('../fixtures/tree/forker-parent.mjs', import.meta.url).pathname;
 const spawnAtPidSource = new URL('../fixtures/tree/spawn-at-pid.c', import.meta.url).pathname;
 const pidfd = capabilities().pidfd;
+
+/** The JSON lines `stream` prints, as they arrive. */
+function jsonLines(stream: Readable): Record<string, unknown>[] {
+  const lines: Record<string, unknown>[] = [];
+  let buffered = '';
+  stream.on('data', (chunk: Buffer) => {
+    buffered += chunk.toString();
+    let nl;
+    while ((nl = buffered.indexOf('\n')) >= 0) {
+      lines.push(JSON.parse(buffered.slice(0, nl)) as Record<string, unknown>);
+      buffered = buffered.slice(nl + 1);
+    }
+  });
+  return lines;
+}
 
 function cleanup(marker: string, onTestFinished: (fn: () => void) => void): void {
   onTestFinished(() => {
@@ -91,6 +108,37 @@ describe.concurrent('killTree', () => {
     const expected = pidfd ? 0 : 2;
     expect(await waitFor(() => liveTree(marker).length === expected, 1000)).toBe(true);
   });
+
+  // The first walk outlasts killTree()'s 5 s convergence bound for other signals: the guardian
+  // pauses 300 ms before opening each process below its own children (the test knob), while the
+  // command starts a `sleep` every 100 ms until the walk ends and signals it. The sleeps started
+  // during that walk are handed to the guardian when the command dies; SIGKILL ends them too.
+  it("killTree(child, 'SIGKILL') on a tree that outgrows a 5 s walk: nothing is left", async ({
+    onTestFinished,
+  }) => {
+    const marker = uniqueMarker();
+    cleanup(marker, onTestFinished);
+    const parent = nodeChildProcess.spawn(process.execPath, [forkerParent, marker], {
+      stdio: ['pipe', 'pipe', 'inherit'],
+      env: { ...process.env, TETHERED_TEST_WALK_PAUSE_MS: '300' },
+    });
+    onTestFinished(() => {
+      killQuietly(parent);
+    });
+    const lines = jsonLines(parent.stdout);
+    expect(await waitFor(() => lines.length >= 1, 10_000)).toBe(true);
+    const { command } = lines[0] as { command: number };
+    const guardian = parentPid(command) ?? 0;
+    expect(argvOf(guardian)?.[0]).toBe('tethered-guardian');
+    // 20 sleeps: the first walk takes 20 x 300 ms = 6 s.
+    expect(await waitFor(() => liveTree(marker).length >= 20, 30_000)).toBe(true);
+    parent.stdin.write('killtree\n');
+    expect(await waitFor(() => lines.length >= 2, 10_000)).toBe(true);
+    expect(lines[1]).toEqual({ sent: true });
+    const gone = await waitFor(() => processState(guardian) === undefined, 60_000, 50);
+    expect(liveTree(marker).filter((pid) => pid !== parent.pid)).toEqual([]);
+    expect(gone).toBe(true);
+  }, 90_000);
 });
 
 /** The guardian is inside the test knob's pause (nanosleep) of a walk. */
@@ -142,16 +190,7 @@ describe.each(['killtree', 'kill'])('%s', (action) => {
       onTestFinished(() => {
         killQuietly(parent);
       });
-      const lines: Record<string, unknown>[] = [];
-      let buffered = '';
-      parent.stdout.on('data', (chunk: Buffer) => {
-        buffered += chunk.toString();
-        let nl;
-        while ((nl = buffered.indexOf('\n')) >= 0) {
-          lines.push(JSON.parse(buffered.slice(0, nl)) as Record<string, unknown>);
-          buffered = buffered.slice(nl + 1);
-        }
-      });
+      const lines = jsonLines(parent.stdout);
       expect(await waitFor(() => lines.length >= 1, 5000)).toBe(true);
       const { command, grandchild } = lines[0] as { command: number; grandchild: number };
       const guardian = parentPid(command) ?? 0;
