@@ -5,9 +5,8 @@ import * as childProcess from 'node:child_process';
 import { constants as osConstants } from 'node:os';
 import { TetheredHandle } from './handle.js';
 import {
+  handOverParentEnds,
   isPipe,
-  launchFailed,
-  openParentEnds,
   prepareLaunch,
   type HandleSpawnOptions,
   type PreparedLaunch,
@@ -53,7 +52,7 @@ class AsyncHandle extends TetheredHandle {
    * child.
    */
   #capture(options: HandleSpawnOptions): number {
-    const launch = prepareLaunch(this.registry.binding, options);
+    const launch = prepareLaunch(this.registry.binding, options, this.mode);
     if (typeof launch === 'number') return launch;
     const captured = { launch, result: 0 };
     this.#captured = captured;
@@ -92,11 +91,7 @@ class AsyncHandle extends TetheredHandle {
         if (end !== undefined) end.pipe = entry.handle;
       }
     }
-    if (result === 0) {
-      openParentEnds(this.registry.binding, launch);
-    } else {
-      launchFailed(this.registry.binding, launch, result);
-    }
+    handOverParentEnds(this.registry.binding, launch, result);
     return result;
   }
 }

@@ -6,7 +6,7 @@ import * as childProcess from 'node:child_process';
 import { constants as osConstants } from 'node:os';
 import { Armed } from './armed.js';
 import { bindingState, type NativeBinding } from './binding.js';
-import { isPipe, PIPE_BUFFER_SIZE } from './launch-request.js';
+import { isPipe, launchArgs, PIPE_BUFFER_SIZE, type HandleSpawnOptions } from './launch-request.js';
 import {
   launchModeOf,
   requestOf,
@@ -145,15 +145,8 @@ interface SyncStdio {
  * The options spawn_sync.spawn receives: normalised and validated by Node's spawnSync (strings,
  * arrays, int32 ids, numbers; killSignal already a number), on Node 20 to 26.
  */
-interface SyncOptions {
-  file: string;
-  args: unknown[];
-  envPairs: unknown[];
-  cwd?: string;
+interface SyncOptions extends HandleSpawnOptions {
   stdio: SyncStdio[];
-  detached?: boolean;
-  uid?: number;
-  gid?: number;
   timeout?: number | null;
   maxBuffer?: number | null;
   killSignal?: number;
@@ -184,17 +177,7 @@ function planOf(options: SyncOptions, mode: LaunchMode): Plan | string {
     }
   }
   return [
-    options.file,
-    options.args.map(String),
-    options.envPairs.map(String),
-    options.cwd ?? undefined,
-    fds,
-    options.detached === true,
-    options.uid ?? undefined,
-    options.gid ?? undefined,
-    mode.deathSignal,
-    mode.tree !== undefined,
-    mode.tree?.graceMs ?? 0,
+    ...launchArgs(options, fds, mode),
     pipes,
     inputs,
     Math.trunc(options.timeout ?? 0),
