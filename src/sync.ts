@@ -9,7 +9,6 @@ import { bindingState, type NativeBinding } from './binding.js';
 import { isPipe, launchArgs, PIPE_BUFFER_SIZE, type HandleSpawnOptions } from './launch-request.js';
 import {
   launchModeOf,
-  requestOf,
   resolveTether,
   tetherUnavailable,
   validateTetherRequest,
@@ -43,7 +42,6 @@ interface SyncResult {
 
 let seam: SyncSeam | undefined;
 let installed = false;
-let registered = false;
 const pending = new Armed<TetherRequest>();
 
 /**
@@ -102,11 +100,9 @@ function install(): SyncSeam {
   installed = true;
   const { binding, original } = found;
   binding.spawn = function spawn(this: unknown, options: Record<string, unknown>): unknown {
-    const request = pending.take();
-    if (request === undefined && !registered) {
-      return original.call(this, options);
-    }
-    return runTethered(options, request ?? requestOf(options), () => original.call(this, options));
+    const request = pending.take(options);
+    if (request === undefined) return original.call(this, options);
+    return runTethered(options, request, () => original.call(this, options));
   };
   return found;
 }
@@ -125,7 +121,7 @@ export function withSyncTether<T>(request: TetherRequest, call: () => T): T {
 /** Tethers every synchronous spawn from now on in this environment (tethered/register). */
 export function registerSyncGlobally(): void {
   install();
-  registered = true;
+  pending.tetherEveryCall();
 }
 
 /** The flat arguments of the addon's spawnSync. */
