@@ -148,7 +148,7 @@ export function launchModeOf(resolved: ResolvedTether, binding: NativeBinding): 
       // Once per environment: the child is still tethered itself, its descendants are not covered.
       warnOnce(
         'TETHERED_NO_TREE',
-        `tree mode is unavailable: ${reason.replace(/\s*\n\s*/g, ' ')}. Children spawned with tree: true ` +
+        `tree mode is unavailable: ${reason}. Children spawned with tree: true ` +
           'start tethered themselves, but their descendants are NOT killed with this process. Pass ' +
           'requireTether: true to refuse such children; capabilities().treeReason says why.',
       );

@@ -109,7 +109,7 @@ function adopt(
     if (state.binding === undefined && !state.expected && state.transient !== true) {
       warnOnce(
         'TETHERED_NO_ADDON',
-        `${state.reason.replace(/\s*\n\s*/g, ' ')}. Children start WITHOUT a death signal (plain node:child_process behaviour). ` +
+        `${state.reason}. Children start WITHOUT a death signal (plain node:child_process behaviour). ` +
           'Fix: reinstall without --ignore-scripts, or run `npm rebuild tethered` (building needs a ' +
           'C++ compiler, make and Python); pass requireTether: true to refuse untethered children.',
       );
