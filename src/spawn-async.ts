@@ -13,7 +13,7 @@ import {
 } from './launch-request.js';
 import { optionsIndex, requestOfArguments, type LaunchMode } from './options.js';
 import type { Registry } from './registry.js';
-import { withTether } from './seam.js';
+import { withTether, type TetherRequest } from './seam.js';
 import type { SpawnAsyncFunction } from './types.js';
 
 const UV_EINVAL = -osConstants.errno.EINVAL;
@@ -163,23 +163,22 @@ export const spawnAsync = function spawnAsync(
   return new Promise((resolve, reject) => {
     const request = requestOfArguments(args);
     const nodeSpawn = childProcess.spawn as (...a: unknown[]) => childProcess.ChildProcess;
+    /** One pass of Node's spawn over the handle `makeHandle` gives; it settles on the child. */
+    const pass = (passArgs: unknown[], makeHandle: TetherRequest['makeHandle']): void => {
+      const child = withTether({ ...request, makeHandle }, () => nodeSpawn(...passArgs));
+      settleOnSpawn(child, resolve, reject);
+    };
     const replay = (handle: AsyncHandle): void => {
       try {
-        const replayArgs = withoutEnvironment(args);
         // Open and ref'd again: Node closed the handle when the capture pass threw.
-        const makeHandle = (): AsyncHandle => handle.reopen();
-        const child = withTether({ ...request, makeHandle }, () => nodeSpawn(...replayArgs));
-        settleOnSpawn(child, resolve, reject);
+        pass(withoutEnvironment(args), () => handle.reopen());
       } catch (error) {
         reject(error);
       }
     };
     try {
-      const makeHandle = (registry: Registry, mode: LaunchMode): AsyncHandle =>
-        new AsyncHandle(registry, mode, replay);
       // Without the addon (fallback) Node spawns synchronously and returns the child.
-      const child = withTether({ ...request, makeHandle }, () => nodeSpawn(...args));
-      settleOnSpawn(child, resolve, reject);
+      pass(args, (registry, mode) => new AsyncHandle(registry, mode, replay));
     } catch (error) {
       if (!isCapturePass(error)) reject(error);
     }
