@@ -24,7 +24,7 @@ const [UV_MAJOR = 0, UV_MINOR = 0] = process.versions.uv.split('.').map(Number);
 export const PIPE_BUFFER_SIZE = UV_MAJOR > 1 || (UV_MAJOR === 1 && UV_MINOR >= 51) ? 64 * 1024 : 0;
 
 /** One stdio entry as Node's getValidStdio() hands it to the handle. */
-interface StdioEntry {
+export interface StdioEntry {
   type: string;
   fd?: number;
   handle?: { open?(fd: number): number; fd?: number; close?(): void };

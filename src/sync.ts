@@ -6,7 +6,13 @@ import * as childProcess from 'node:child_process';
 import { constants as osConstants } from 'node:os';
 import { Armed } from './armed.js';
 import { bindingState, type NativeBinding } from './binding.js';
-import { isPipe, launchArgs, PIPE_BUFFER_SIZE, type HandleSpawnOptions } from './launch-request.js';
+import {
+  isPipe,
+  launchArgs,
+  PIPE_BUFFER_SIZE,
+  type HandleSpawnOptions,
+  type StdioEntry,
+} from './launch-request.js';
 import {
   launchModeOf,
   resolveTether,
@@ -128,13 +134,11 @@ export function registerSyncGlobally(): void {
 type Plan = Parameters<NativeBinding['spawnSync']>;
 
 /** One stdio slot as Node's getValidStdio(stdio, true) and spawnSync leave it. */
-interface SyncStdio {
-  type: string;
+interface SyncStdio extends StdioEntry {
   readable?: boolean;
   writable?: boolean;
   /** A Buffer or other view: spawnSync converts a string `input` and refuses anything else. */
   input?: ArrayBufferView;
-  fd?: number;
 }
 
 /**
