@@ -33,9 +33,12 @@ export function reworded<E extends Error>(error: E, message: string): E {
 
 const warned = new Set<string>();
 
-/** Emits the `TetheredWarning` `code` once per environment. */
+/**
+ * Emits the `TetheredWarning` `code` once per environment, on one line (a reason it quotes, such
+ * as a dlopen error, may span several).
+ */
 export function warnOnce(code: string, message: string): void {
   if (warned.has(code)) return;
   warned.add(code);
-  process.emitWarning(message, { type: 'TetheredWarning', code });
+  process.emitWarning(message.replace(/\s*\n\s*/g, ' '), { type: 'TetheredWarning', code });
 }

@@ -3,8 +3,7 @@
 import { constants as osConstants } from 'node:os';
 import type { NativeBinding } from './binding.js';
 import {
-  launchFailed,
-  openParentEnds,
+  handOverParentEnds,
   prepareLaunch,
   readSpawnArguments,
   type HandleSpawnOptions,
@@ -28,9 +27,7 @@ export class TetheredHandle {
   onexit: ((exitCode: number, signalCode: string) => void) | undefined;
 
   protected readonly registry: Registry;
-  readonly #deathSignal: number;
-  readonly #tree: LaunchMode['tree'];
-  readonly #killDescendants: boolean;
+  protected readonly mode: LaunchMode;
   #childId = 0;
   #live = false;
   #reaped = false;
@@ -39,14 +36,12 @@ export class TetheredHandle {
 
   constructor(registry: Registry, mode: LaunchMode) {
     this.registry = registry;
-    this.#deathSignal = mode.deathSignal;
-    this.#tree = mode.tree;
-    this.#killDescendants = mode.killDescendants;
+    this.mode = mode;
   }
 
   /** Whether this child runs under a guardian (tree mode). */
   get tree(): boolean {
-    return this.#tree !== undefined;
+    return this.mode.tree !== undefined;
   }
 
   /**
@@ -68,35 +63,18 @@ export class TetheredHandle {
 
   /** Launches the child and waits for its exec: 0, or -errno as libuv's uv_spawn returns it. */
   protected launch(options: HandleSpawnOptions): number {
-    const launch = prepareLaunch(this.registry.binding, options);
+    const launch = prepareLaunch(this.registry.binding, options, this.mode);
     if (typeof launch === 'number') return launch;
-    const result = this.submit(launch, 0);
-    if (typeof result === 'number') {
-      launchFailed(this.registry.binding, launch, result);
-      return result;
-    }
-    this.running(result[0], result[1]);
-    openParentEnds(this.registry.binding, launch);
-    return 0;
+    const started = this.submit(launch, 0);
+    if (typeof started !== 'number') this.running(...started);
+    const result = typeof started === 'number' ? started : 0;
+    handOverParentEnds(this.registry.binding, launch, result);
+    return result;
   }
 
   /** Hands the launch to the addon: synchronously (token 0) or queued under `token`. */
   protected submit(launch: PreparedLaunch, token: number): ReturnType<NativeBinding['spawn']> {
-    return this.registry.binding.spawn(
-      launch.file,
-      launch.args,
-      launch.envPairs,
-      launch.cwd,
-      launch.fds,
-      launch.detached,
-      launch.uid,
-      launch.gid,
-      this.#deathSignal,
-      this.#tree !== undefined,
-      this.#tree?.graceMs ?? 0,
-      launch.closeAfter,
-      token,
-    );
+    return this.registry.binding.spawn(...launch.args, launch.closeAfter, token);
   }
 
   /** The child runs: record it so that its exit reaches this handle and it keeps the loop alive. */
@@ -123,7 +101,7 @@ export class TetheredHandle {
     // Reaped, exit not delivered yet: Node would still see a zombie, which accepts signals.
     if (this.#reaped) return 0;
     if (!this.#live) return UV_ESRCH;
-    return this.registry.binding.kill(this.#childId, signal, this.#killDescendants);
+    return this.registry.binding.kill(this.#childId, signal, this.mode.killDescendants);
   }
 
   ref(): void {

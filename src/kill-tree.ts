@@ -42,15 +42,16 @@ export function killTree(
   }
   const graceMs = options.graceMs;
   if (graceMs !== undefined) validateTreeGraceMs(graceMs, 'options.graceMs');
+  const exited = child.exitCode !== null || child.signalCode !== null;
   const handle = tetheredHandleOf(child);
   if (handle !== undefined) {
-    if (!handle.tree && (child.exitCode !== null || child.signalCode !== null)) return false;
+    if (!handle.tree && exited) return false;
     return handle.killTree(sig, graceMs ?? -1) === 0;
   }
-  // Node's own child: while neither exitCode nor signalCode is set, libuv has not reaped it (it
-  // reaps and reports in one callback), so its pid is still its own.
+  // Node's own child: until it has exited (exitCode or signalCode set), libuv has not reaped it
+  // (it reaps and reports in one callback), so its pid is still its own.
   const pid = child.pid;
-  if (pid === undefined || child.exitCode !== null || child.signalCode !== null) return false;
+  if (pid === undefined || exited) return false;
   const binding = bindingState().binding;
   if (binding?.facts().pidfd === true && binding.killTree(0, sig, -1, pid) === 0) return true;
   return child.kill(sig === osConstants.signals.SIGTERM ? 'SIGTERM' : sig);

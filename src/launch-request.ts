@@ -2,7 +2,8 @@
 // request: one socketpair per 'pipe' slot, fds for the others, strings as Node's C++ reads them;
 // and, after the launch, the parent ends handed to Node's Pipe handles or closed.
 import { constants as osConstants } from 'node:os';
-import type { NativeBinding } from './binding.js';
+import type { LaunchArgs, NativeBinding } from './binding.js';
+import type { LaunchMode } from './options.js';
 
 const UV_EINVAL = -osConstants.errno.EINVAL;
 
@@ -23,13 +24,16 @@ const [UV_MAJOR = 0, UV_MINOR = 0] = process.versions.uv.split('.').map(Number);
 export const PIPE_BUFFER_SIZE = UV_MAJOR > 1 || (UV_MAJOR === 1 && UV_MINOR >= 51) ? 64 * 1024 : 0;
 
 /** One stdio entry as Node's getValidStdio() hands it to the handle. */
-interface StdioEntry {
+export interface StdioEntry {
   type: string;
   fd?: number;
   handle?: { open?(fd: number): number; fd?: number; close?(): void };
 }
 
-/** The options Node passes to `handle.spawn`, as one object (Node 20/22) or positionally. */
+/**
+ * The options Node passes to `handle.spawn`, as one object (Node 20/22) or positionally; and
+ * those it passes to `spawn_sync.spawn`, which have the same names.
+ */
 export interface HandleSpawnOptions {
   file: string;
   args?: unknown[];
@@ -80,18 +84,36 @@ function inheritedEnvironment(): string[] {
   return Object.entries(process.env).map(([name, value]) => `${name}=${value ?? ''}`);
 }
 
-/** A prepared launch: the flat request plus the parent ends to open once the child runs. */
+/** A prepared launch: the addon's arguments plus the parent ends to open once the child runs. */
 export interface PreparedLaunch {
-  file: string;
-  args: string[];
-  envPairs: string[];
-  cwd: string | undefined;
-  fds: Int32Array;
+  args: LaunchArgs;
   closeAfter: Int32Array;
-  detached: boolean;
-  uid: number | undefined;
-  gid: number | undefined;
   parentEnds: { pipe: NonNullable<StdioEntry['handle']>; fd: number }[];
+}
+
+/**
+ * The launch both of the addon's spawn functions start with: `options` (strings as Node's C++
+ * reads them), the child's stdio `fds`, tethered as `mode`.
+ */
+export function launchArgs(
+  options: HandleSpawnOptions,
+  fds: Int32Array,
+  mode: LaunchMode,
+): LaunchArgs {
+  return [
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-template-expression -- ToString
+    `${options.file}`,
+    toStrings(options.args),
+    Array.isArray(options.envPairs) ? toStrings(options.envPairs) : inheritedEnvironment(),
+    typeof options.cwd === 'string' ? options.cwd : undefined,
+    fds,
+    options.detached === true,
+    isInt32(options.uid) ? options.uid : undefined,
+    isInt32(options.gid) ? options.gid : undefined,
+    mode.deathSignal,
+    mode.tree !== undefined,
+    mode.tree?.graceMs ?? 0,
+  ];
 }
 
 /** Whether a stdio slot is one the handle makes a socketpair for. */
@@ -103,6 +125,7 @@ export function isPipe(entry: StdioEntry): boolean {
 export function prepareLaunch(
   binding: NativeBinding,
   options: HandleSpawnOptions,
+  mode: LaunchMode,
 ): PreparedLaunch | number {
   const stdio = options.stdio ?? [];
   const fds = new Int32Array(Math.max(stdio.length, 3)).fill(-1);
@@ -134,36 +157,29 @@ export function prepareLaunch(
     } // 'ignore': -1
   }
   return {
-    // eslint-disable-next-line @typescript-eslint/no-unnecessary-template-expression -- ToString
-    file: `${options.file}`,
-    args: toStrings(options.args),
-    envPairs: Array.isArray(options.envPairs)
-      ? toStrings(options.envPairs)
-      : inheritedEnvironment(),
-    cwd: typeof options.cwd === 'string' ? options.cwd : undefined,
-    fds,
+    args: launchArgs(options, fds, mode),
     closeAfter: Int32Array.from(childEnds),
-    detached: options.detached === true,
-    uid: isInt32(options.uid) ? options.uid : undefined,
-    gid: isInt32(options.gid) ? options.gid : undefined,
     parentEnds,
   };
 }
 
-/** Hands the parent ends to Node's Pipe handles, in one native call. */
-export function openParentEnds(binding: NativeBinding, launch: PreparedLaunch): void {
-  if (launch.parentEnds.length === 0) return;
-  binding.openPipes(
-    launch.parentEnds.map((end) => end.pipe),
-    Int32Array.from(launch.parentEnds, (end) => end.fd),
-  );
-}
-
-/** After a failed launch: the parent ends opened where libuv opens them, else closed. */
-export function launchFailed(binding: NativeBinding, launch: PreparedLaunch, error: number): void {
-  if (OPENS_PIPES_ON_FAILURE.has(error)) {
-    openParentEnds(binding, launch);
-  } else {
-    for (const { fd } of launch.parentEnds) binding.closeFd(fd);
+/**
+ * The parent ends after the launch's outcome (0 or -errno): handed to Node's Pipe handles in one
+ * native call where libuv opens them (the child runs, or a failure in OPENS_PIPES_ON_FAILURE),
+ * else closed.
+ */
+export function handOverParentEnds(
+  binding: NativeBinding,
+  launch: PreparedLaunch,
+  result: number,
+): void {
+  const { parentEnds } = launch;
+  if (result !== 0 && !OPENS_PIPES_ON_FAILURE.has(result)) {
+    for (const { fd } of parentEnds) binding.closeFd(fd);
+  } else if (parentEnds.length !== 0) {
+    binding.openPipes(
+      parentEnds.map((end) => end.pipe),
+      Int32Array.from(parentEnds, (end) => end.fd),
+    );
   }
 }

@@ -75,7 +75,7 @@ export interface ResolvedTether {
 }
 
 /** Three seconds: long enough for a graceful shutdown, short enough not to leave a hung host. */
-export const DEFAULT_TREE_GRACE_MS = 3000;
+const DEFAULT_TREE_GRACE_MS = 3000;
 
 /**
  * What a call asks for once the process-wide defaults fill in what it left out. Tree mode: the
@@ -148,7 +148,7 @@ export function launchModeOf(resolved: ResolvedTether, binding: NativeBinding): 
       // Once per environment: the child is still tethered itself, its descendants are not covered.
       warnOnce(
         'TETHERED_NO_TREE',
-        `tree mode is unavailable: ${reason.replace(/\s*\n\s*/g, ' ')}. Children spawned with tree: true ` +
+        `tree mode is unavailable: ${reason}. Children spawned with tree: true ` +
           'start tethered themselves, but their descendants are NOT killed with this process. Pass ' +
           'requireTether: true to refuse such children; capabilities().treeReason says why.',
       );
@@ -213,10 +213,7 @@ function nodeSpawnOptionError(name: string, value: unknown): Error | undefined {
  * `options.deathSignal`; `0` gets `ERR_INVALID_ARG_VALUE` naming `options.deathSignal` and saying
  * to use `null`.
  */
-export function validateDeathSignal(
-  value: unknown,
-  above: AnyFunction = validateDeathSignal,
-): void {
+function validateDeathSignal(value: unknown, above: AnyFunction): void {
   if (value === undefined || value === null) return;
   let error: Error | undefined;
   if (value === 0) {

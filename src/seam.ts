@@ -7,7 +7,6 @@ import { warnOnce } from './errors.js';
 import { TetheredHandle } from './handle.js';
 import {
   launchModeOf,
-  requestOf,
   resolveTether,
   tetherUnavailable,
   validateTetherRequest,
@@ -46,7 +45,6 @@ const handles = new WeakMap<object, TetheredHandle>();
 export function tetheredHandleOf(child: object): TetheredHandle | undefined {
   return handles.get(child);
 }
-let registered = false;
 let installed = false;
 
 /** Why the seam cannot be used on this Node, or undefined when it can. */
@@ -71,11 +69,11 @@ function install(): void {
   installed = true;
   const original = nodeProtoSpawn;
   proto.spawn = function spawn(this: ChildProcessInternals, options) {
-    const request = pending.take();
+    const request = pending.take(options);
     // Node validates `options` itself (ERR_INVALID_ARG_TYPE for a non-object): leave anything
     // that is not an object to it untouched, so the error is exactly Node's.
-    if ((request !== undefined || registered) && typeof options === 'object' && options !== null) {
-      adopt(this, options, request ?? requestOf(options));
+    if (request !== undefined && typeof options === 'object' && options !== null) {
+      adopt(this, options, request);
     }
     return original.call(this, options);
   };
@@ -91,7 +89,7 @@ export function withTether<T>(request: TetherRequest, call: () => T): T {
 /** Tethers every ChildProcess spawned from now on in this environment (tethered/register). */
 export function registerGlobally(): void {
   install();
-  registered = true;
+  pending.tetherEveryCall();
 }
 
 function adopt(
@@ -111,7 +109,7 @@ function adopt(
     if (state.binding === undefined && !state.expected && state.transient !== true) {
       warnOnce(
         'TETHERED_NO_ADDON',
-        `${state.reason.replace(/\s*\n\s*/g, ' ')}. Children start WITHOUT a death signal (plain node:child_process behaviour). ` +
+        `${state.reason}. Children start WITHOUT a death signal (plain node:child_process behaviour). ` +
           'Fix: reinstall without --ignore-scripts, or run `npm rebuild tethered` (building needs a ' +
           'C++ compiler, make and Python); pass requireTether: true to refuse untethered children.',
       );

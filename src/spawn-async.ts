@@ -5,16 +5,15 @@ import * as childProcess from 'node:child_process';
 import { constants as osConstants } from 'node:os';
 import { TetheredHandle } from './handle.js';
 import {
+  handOverParentEnds,
   isPipe,
-  launchFailed,
-  openParentEnds,
   prepareLaunch,
   type HandleSpawnOptions,
   type PreparedLaunch,
 } from './launch-request.js';
 import { optionsIndex, requestOfArguments, type LaunchMode } from './options.js';
 import type { Registry } from './registry.js';
-import { withTether } from './seam.js';
+import { withTether, type TetherRequest } from './seam.js';
 import type { SpawnAsyncFunction } from './types.js';
 
 const UV_EINVAL = -osConstants.errno.EINVAL;
@@ -53,7 +52,7 @@ class AsyncHandle extends TetheredHandle {
    * child.
    */
   #capture(options: HandleSpawnOptions): number {
-    const launch = prepareLaunch(this.registry.binding, options);
+    const launch = prepareLaunch(this.registry.binding, options, this.mode);
     if (typeof launch === 'number') return launch;
     const captured = { launch, result: 0 };
     this.#captured = captured;
@@ -92,11 +91,7 @@ class AsyncHandle extends TetheredHandle {
         if (end !== undefined) end.pipe = entry.handle;
       }
     }
-    if (result === 0) {
-      openParentEnds(this.registry.binding, launch);
-    } else {
-      launchFailed(this.registry.binding, launch, result);
-    }
+    handOverParentEnds(this.registry.binding, launch, result);
     return result;
   }
 }
@@ -168,23 +163,22 @@ export const spawnAsync = function spawnAsync(
   return new Promise((resolve, reject) => {
     const request = requestOfArguments(args);
     const nodeSpawn = childProcess.spawn as (...a: unknown[]) => childProcess.ChildProcess;
+    /** One pass of Node's spawn over the handle `makeHandle` gives; it settles on the child. */
+    const pass = (passArgs: unknown[], makeHandle: TetherRequest['makeHandle']): void => {
+      const child = withTether({ ...request, makeHandle }, () => nodeSpawn(...passArgs));
+      settleOnSpawn(child, resolve, reject);
+    };
     const replay = (handle: AsyncHandle): void => {
       try {
-        const replayArgs = withoutEnvironment(args);
         // Open and ref'd again: Node closed the handle when the capture pass threw.
-        const makeHandle = (): AsyncHandle => handle.reopen();
-        const child = withTether({ ...request, makeHandle }, () => nodeSpawn(...replayArgs));
-        settleOnSpawn(child, resolve, reject);
+        pass(withoutEnvironment(args), () => handle.reopen());
       } catch (error) {
         reject(error);
       }
     };
     try {
-      const makeHandle = (registry: Registry, mode: LaunchMode): AsyncHandle =>
-        new AsyncHandle(registry, mode, replay);
       // Without the addon (fallback) Node spawns synchronously and returns the child.
-      const child = withTether({ ...request, makeHandle }, () => nodeSpawn(...args));
-      settleOnSpawn(child, resolve, reject);
+      pass(args, (registry, mode) => new AsyncHandle(registry, mode, replay));
     } catch (error) {
       if (!isCapturePass(error)) reject(error);
     }

@@ -6,10 +6,15 @@ import * as childProcess from 'node:child_process';
 import { constants as osConstants } from 'node:os';
 import { Armed } from './armed.js';
 import { bindingState, type NativeBinding } from './binding.js';
-import { isPipe, PIPE_BUFFER_SIZE } from './launch-request.js';
+import {
+  isPipe,
+  launchArgs,
+  PIPE_BUFFER_SIZE,
+  type HandleSpawnOptions,
+  type StdioEntry,
+} from './launch-request.js';
 import {
   launchModeOf,
-  requestOf,
   resolveTether,
   tetherUnavailable,
   validateTetherRequest,
@@ -43,7 +48,6 @@ interface SyncResult {
 
 let seam: SyncSeam | undefined;
 let installed = false;
-let registered = false;
 const pending = new Armed<TetherRequest>();
 
 /**
@@ -102,11 +106,9 @@ function install(): SyncSeam {
   installed = true;
   const { binding, original } = found;
   binding.spawn = function spawn(this: unknown, options: Record<string, unknown>): unknown {
-    const request = pending.take();
-    if (request === undefined && !registered) {
-      return original.call(this, options);
-    }
-    return runTethered(options, request ?? requestOf(options), () => original.call(this, options));
+    const request = pending.take(options);
+    if (request === undefined) return original.call(this, options);
+    return runTethered(options, request, () => original.call(this, options));
   };
   return found;
 }
@@ -125,35 +127,26 @@ export function withSyncTether<T>(request: TetherRequest, call: () => T): T {
 /** Tethers every synchronous spawn from now on in this environment (tethered/register). */
 export function registerSyncGlobally(): void {
   install();
-  registered = true;
+  pending.tetherEveryCall();
 }
 
 /** The flat arguments of the addon's spawnSync. */
 type Plan = Parameters<NativeBinding['spawnSync']>;
 
 /** One stdio slot as Node's getValidStdio(stdio, true) and spawnSync leave it. */
-interface SyncStdio {
-  type: string;
+interface SyncStdio extends StdioEntry {
   readable?: boolean;
   writable?: boolean;
   /** A Buffer or other view: spawnSync converts a string `input` and refuses anything else. */
   input?: ArrayBufferView;
-  fd?: number;
 }
 
 /**
  * The options spawn_sync.spawn receives: normalised and validated by Node's spawnSync (strings,
  * arrays, int32 ids, numbers; killSignal already a number), on Node 20 to 26.
  */
-interface SyncOptions {
-  file: string;
-  args: unknown[];
-  envPairs: unknown[];
-  cwd?: string;
+interface SyncOptions extends HandleSpawnOptions {
   stdio: SyncStdio[];
-  detached?: boolean;
-  uid?: number;
-  gid?: number;
   timeout?: number | null;
   maxBuffer?: number | null;
   killSignal?: number;
@@ -184,17 +177,7 @@ function planOf(options: SyncOptions, mode: LaunchMode): Plan | string {
     }
   }
   return [
-    options.file,
-    options.args.map(String),
-    options.envPairs.map(String),
-    options.cwd ?? undefined,
-    fds,
-    options.detached === true,
-    options.uid ?? undefined,
-    options.gid ?? undefined,
-    mode.deathSignal,
-    mode.tree !== undefined,
-    mode.tree?.graceMs ?? 0,
+    ...launchArgs(options, fds, mode),
     pipes,
     inputs,
     Math.trunc(options.timeout ?? 0),

@@ -28,24 +28,21 @@ function preloadTarget(value: string): string | undefined {
 }
 
 /**
- * Which preloads of this thread's execArgv name tethered/register. A Worker that inherits the
- * execArgv runs `--require` preloads always and `--import` preloads only when it runs a file
- * (Node 20 to 26 skip `--import` for `eval: true`).
+ * Whether a Worker created with `options` and no execArgv of its own runs tethered/register
+ * through the execArgv it inherits from this thread: a `--require` preload always does, an
+ * `--import` preload only when the Worker runs a file (Node 20 to 26 skip it for `eval: true`).
  */
-function inheritedPreloads(): { require: boolean; import: boolean } {
+function inheritsRegister(options: WorkerOptions | undefined): boolean {
   const ours = preloadTarget(REGISTER_PATH);
-  const found = { require: false, import: false };
   const argv = process.execArgv;
   for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] ?? '';
-    const match = /^(--require|-r|--import)(?:=(.*))?$/.exec(arg);
+    const match = /^(--require|-r|--import)(?:=(.*))?$/.exec(argv[i] ?? '');
     if (match === null) continue;
     const value = match[2] ?? argv[++i];
     if (value === undefined || ours === undefined || preloadTarget(value) !== ours) continue;
-    if (match[1] === '--import') found.import = true;
-    else found.require = true;
+    if (match[1] !== '--import' || options?.eval !== true) return true;
   }
-  return found;
+  return false;
 }
 
 /**
@@ -55,17 +52,12 @@ function inheritedPreloads(): { require: boolean; import: boolean } {
  */
 let inheritableExecArgv: string[] | undefined;
 
-/** `options` with tethered/register preloaded first: before the given execArgv, or else `base`. */
-function withRegister(options: WorkerOptions | undefined, base: readonly string[]): WorkerOptions {
-  const given = options?.execArgv;
-  const rest = Array.isArray(given) ? given : base;
-  return { ...options, execArgv: ['--require', REGISTER_PATH, ...rest] };
-}
-
-function needsRegister(options: WorkerOptions | undefined): boolean {
-  if (Array.isArray(options?.execArgv)) return true;
-  const inherited = inheritedPreloads();
-  return !(inherited.require || (inherited.import && options?.eval !== true));
+/** `options` with tethered/register preloaded before `execArgv`. */
+function withRegister(
+  options: WorkerOptions | undefined,
+  execArgv: readonly string[],
+): WorkerOptions {
+  return { ...options, execArgv: ['--require', REGISTER_PATH, ...execArgv] };
 }
 
 /** The flags Node named in ERR_WORKER_INVALID_EXEC_ARGV, or undefined for any other error. */
@@ -104,13 +96,14 @@ export function coverWorkers(): void {
   class Worker extends Original {
     constructor(filename: string | URL, options?: WorkerOptions) {
       getDefaults(); // validated here, and published for the new Worker to inherit
-      if (!needsRegister(options)) {
-        super(filename, options);
+      const given = options?.execArgv;
+      if (Array.isArray(given)) {
+        // The caller's own execArgv: Node's verdict on it stands.
+        super(filename, withRegister(options, given));
         return;
       }
-      if (Array.isArray(options?.execArgv)) {
-        // The caller's own execArgv: Node's verdict on it stands.
-        super(filename, withRegister(options, []));
+      if (inheritsRegister(options)) {
+        super(filename, options);
         return;
       }
       let base = inheritableExecArgv ?? process.execArgv;

@@ -55,6 +55,16 @@ const spawnSyncScenarios: SyncScenario[] = [
   { name: 'spawnSync: E2BIG from the environment', run: spawnSync('true', [], { env: BIG_ENV }) },
   { name: 'spawnSync: E2BIG from one argument', run: spawnSync('true', ['y'.repeat(200_000)]) },
   {
+    name: 'spawnSync: arguments that are not strings are converted as Node converts them',
+    run: spawnSync('echo', [1, {}, null, true] as unknown as string[]),
+  },
+  {
+    // Node's runner converts each argument with ToString, which throws for a Symbol.
+    name: 'spawnSync: a Symbol argument throws TypeError',
+    reachesRunner: false,
+    run: rejected(({ api }) => api.spawnSync('echo', ['a', Symbol('b')] as unknown as string[])),
+  },
+  {
     name: 'spawnSync: 10 MB of stdout',
     run: spawnSync('head', ['-c', String(TEN_MB), '/dev/zero'], { maxBuffer: 2 * TEN_MB }),
   },
