@@ -69,10 +69,25 @@ function isInt32(value: unknown): value is number {
   return typeof value === 'number' && (value | 0) === value;
 }
 
-/** Strings as Node's C++ would read them (ToString, which throws for symbols). */
-function toStrings(values: unknown[] | undefined): string[] {
-  // eslint-disable-next-line @typescript-eslint/no-unnecessary-template-expression -- ToString
-  return values === undefined ? [] : values.map((value) => `${value as string}`);
+/**
+ * Whether Node's process handle reads a value whose ToString throws (a symbol, a throwing
+ * `toString`) in `args` or `envPairs` as an empty string (Node 22 and later) instead of throwing.
+ * The synchronous runner throws on every version.
+ */
+const ASYNC_UNCONVERTIBLE_IS_EMPTY = Number(process.versions.node.split('.')[0]) >= 22;
+
+/** Strings as Node's C++ reads them: ToString, which throws for symbols unless `orEmpty`. */
+function toStrings(values: unknown[] | undefined, orEmpty: boolean): string[] {
+  if (values === undefined) return [];
+  return values.map((value) => {
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-template-expression -- ToString
+      return `${value as string}`;
+    } catch (error) {
+      if (orEmpty) return '';
+      throw error;
+    }
+  });
 }
 
 /**
@@ -93,18 +108,20 @@ export interface PreparedLaunch {
 
 /**
  * The launch both of the addon's spawn functions start with: `options` (strings as Node's C++
- * reads them), the child's stdio `fds`, tethered as `mode`.
+ * reads them), the child's stdio `fds`, tethered as `mode`; `sync` for the synchronous runner.
  */
 export function launchArgs(
   options: HandleSpawnOptions,
   fds: Int32Array,
   mode: LaunchMode,
+  sync = false,
 ): LaunchArgs {
+  const orEmpty = ASYNC_UNCONVERTIBLE_IS_EMPTY && !sync;
   return [
     // eslint-disable-next-line @typescript-eslint/no-unnecessary-template-expression -- ToString
     `${options.file}`,
-    toStrings(options.args),
-    Array.isArray(options.envPairs) ? toStrings(options.envPairs) : inheritedEnvironment(),
+    toStrings(options.args, orEmpty),
+    Array.isArray(options.envPairs) ? toStrings(options.envPairs, orEmpty) : inheritedEnvironment(),
     typeof options.cwd === 'string' ? options.cwd : undefined,
     fds,
     options.detached === true,

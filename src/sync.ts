@@ -177,7 +177,7 @@ function planOf(options: SyncOptions, mode: LaunchMode): Plan | string {
     }
   }
   return [
-    ...launchArgs(options, fds, mode),
+    ...launchArgs(options, fds, mode, true),
     pipes,
     inputs,
     Math.trunc(options.timeout ?? 0),

@@ -17,6 +17,9 @@ const MIB_OF_NOISE = (() => {
   return bytes;
 })();
 
+/** Arguments ToString cannot convert, shared by both sides so that their records compare. */
+const UNCONVERTIBLE_ARGS = [Symbol('b'), { toString: () => ({}) }];
+
 export const basics: readonly Scenario[] = [
   {
     name: 'stdout and stderr bytes and exit code 3',
@@ -84,6 +87,21 @@ export const basics: readonly Scenario[] = [
   {
     name: 'non-string args reach the child as strings',
     run: (run) => run.observe((run.api.spawn as LooseCall)('echo', [1, { a: 1 }, null, true])),
+  },
+  {
+    // Node 20 throws ToString's error; Node 22 and later pass an empty string.
+    name: 'args ToString cannot convert (a Symbol, a throwing toString): as this Node does',
+    run: async (run) => {
+      const results: unknown[] = [];
+      for (const arg of UNCONVERTIBLE_ARGS) {
+        try {
+          results.push(await run.observe((run.api.spawn as LooseCall)('echo', ['a', arg])));
+        } catch (error) {
+          results.push({ threw: String(error) });
+        }
+      }
+      return results;
+    },
   },
   {
     name: '1 MiB of stdout and stderr arrives intact',
