@@ -7,7 +7,6 @@
 #include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -28,13 +27,6 @@ namespace {
 // so output past maxBuffer is cut where Node's is.
 constexpr size_t kChunk = 64 * 1024;
 constexpr int kMaxPollMs = 50;  // backoff ceiling while polling an exit without a pidfd
-
-// Runs on a JS thread. Milliseconds on the monotonic clock.
-uint64_t NowMs() {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return static_cast<uint64_t>(ts.tv_sec) * 1000 + static_cast<uint64_t>(ts.tv_nsec) / 1000000;
-}
 
 // One pipe slot of the call, parent side: a socketpair made by MakePipes.
 struct Pipe {
@@ -68,7 +60,8 @@ class Runner {
       if (pipe.writing) pipe.input = args->Bytes(kPipes + 1, i, "inputs", &pipe.input_length);
     }
     const double timeout = args->Double(kPipes + 2, "timeoutMs");
-    timeout_ms_ = timeout >= 1.8e19 ? UINT64_MAX : timeout > 0 ? static_cast<uint64_t>(timeout) : 0;
+    // Node allows up to 2^53 - 1: the clamp is far above that (never reached, never overflows).
+    timeout_ms_ = timeout > 0 ? static_cast<long>(std::min(timeout, 1e18)) : 0;
     max_buffer_ = args->Double(kPipes + 3, "maxBuffer");
     kill_signal_ = args->Int32(kPipes + 4, "killSignal");
     pipe_buffer_size_ = args->Int32(kPipes + 5, "pipeBufferSize");
@@ -80,11 +73,7 @@ class Runner {
   // Runs on a JS thread; blocks it until the child has exited and every pipe is done. Failures
   // are kept for Result(), never thrown.
   void Run() {
-    // Node starts its timeout timer before the spawn.
-    const uint64_t start = NowMs();
-    deadline_ = timeout_ms_ == 0                   ? 0
-                : timeout_ms_ > UINT64_MAX - start ? UINT64_MAX
-                                                   : start + timeout_ms_;
+    deadline_ = NowMs() + timeout_ms_;  // Node starts its timeout timer before the spawn
     timer_active_ = timeout_ms_ > 0;
     if (int err = MakePipes(); err != 0) return SetError(err);
     request_->hand_back = true;  // a plain child (tree mode's fallback included) comes back to us
@@ -323,9 +312,8 @@ class Runner {
   int PollTimeout(int cap_ms) const {
     int timeout = -1;
     if (timer_active_) {
-      const uint64_t now = NowMs();
-      const uint64_t left = deadline_ > now ? deadline_ - now : 0;
-      timeout = left > INT32_MAX ? INT32_MAX : static_cast<int>(left);
+      const long left = deadline_ - NowMs();
+      timeout = left <= 0 ? 0 : left > INT32_MAX ? INT32_MAX : static_cast<int>(left);
     }
     return cap_ms >= 0 && (timeout < 0 || timeout > cap_ms) ? cap_ms : timeout;
   }
@@ -347,8 +335,8 @@ class Runner {
   SpawnRequest* const request_;
   size_t slots_ = 0;
   std::vector<Pipe> pipes_;
-  uint64_t timeout_ms_ = 0;  // 0: none
-  double max_buffer_ = 0;    // 0: none
+  long timeout_ms_ = 0;    // 0: none
+  double max_buffer_ = 0;  // 0: none
   int kill_signal_ = SIGTERM;
   int pipe_buffer_size_ = 0;       // SO_SNDBUF/SO_RCVBUF for each socketpair; 0 leaves the default
   bool kill_descendants_ = false;  // the timeout/maxBuffer kill reaches every live descendant too
@@ -365,7 +353,7 @@ class Runner {
   int pipe_error_ = 0;
   double buffered_ = 0;
   bool timer_active_ = false;
-  uint64_t deadline_ = 0;
+  long deadline_ = 0;  // NowMs() when the timeout expires
 };
 
 }  // namespace

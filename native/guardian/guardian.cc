@@ -103,12 +103,6 @@ bool ParseOptions(const char* s) {
          g.opt[kOptCandidates] >= 0;
 }
 
-long NowMs() {
-  struct timespec ts;
-  RawSyscall(SYS_clock_gettime, CLOCK_MONOTONIC, reinterpret_cast<long>(&ts));
-  return static_cast<long>(ts.tv_sec) * 1000 + ts.tv_nsec / 1000000;
-}
-
 // Runs in the guardian. Sends one message (with an fd if fd >= 0); errors are ignored: a dead
 // parent reads nothing anyway.
 void Send(int32_t type, int32_t a, int32_t b, int fd = -1) {
@@ -182,15 +176,13 @@ long CloneCommand(int* pidfd) {
 bool ReapAll() {
   for (;;) {
     siginfo_t info;
-    memset(&info, 0, sizeof(info));
-    long r = RawSyscall(SYS_waitid, P_ALL, 0, reinterpret_cast<long>(&info), WEXITED | WNOHANG, 0);
-    if (r == -EINTR) continue;
-    if (r < 0) return false;  // ECHILD: nothing left
+    if (WaitId(P_ALL, 0, &info, WNOHANG) < 0) return false;  // ECHILD: nothing left
     if (info.si_pid == 0) return true;
     if (info.si_pid == g.command && !g.command_reaped) {
       g.command_reaped = true;
-      const bool exited = info.si_code == CLD_EXITED;
-      Send(kMsgExited, exited ? info.si_status : 0, exited ? 0 : info.si_status);
+      int code, sig;
+      ExitOf(info, &code, &sig);
+      Send(kMsgExited, code, sig);
     }
   }
 }
@@ -362,7 +354,7 @@ void StartCommand() {
   g.command = pid;
   if (*g.exec_error != 0) {
     siginfo_t info;
-    RawSyscall(SYS_waitid, P_PID, pid, reinterpret_cast<long>(&info), WEXITED, 0);
+    (void)WaitExit(static_cast<pid_t>(pid), &info, true);
     FailStart(-*g.exec_error);
   }
   // The command stays in Node's process group (job control and Ctrl-C rely on it); we leave it, so

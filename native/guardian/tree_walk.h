@@ -259,12 +259,11 @@ inline long ForEachChild(pid_t pid, bool scan_proc, Fn fn) {
   });
 }
 
-// One process found by a walk: held by `pidfd` (or, for the walker's own child, by its pid alone,
-// pidfd -1 without pidfd support).
+// One process found by a walk: held by `pidfd`, or (pidfd -1: only ever the walker's own child,
+// without pidfd support) by its pid alone.
 struct Found {
   pid_t pid;
   int pidfd;
-  bool own;
   unsigned long long start;  // 0 if unknown
 };
 
@@ -285,29 +284,29 @@ inline void CollectChildrenOf(Walk* walk, Found* found, int cap, int* count, pid
       return false;
     }
     ProcStat stat = {'?', 0, 0};
-    long fd = -1;
+    int fd = -1;
     if (own) {
       // Our own child: its pid cannot change hands before we reap it.
-      if (walk->use_pidfd) fd = RawSyscall(SYS_pidfd_open, child, 0);
+      if (walk->use_pidfd) fd = PidfdOpen(child);
       if (ReadStat(child, &stat) != 0) stat.start = 0;
     } else {
       if (walk->pause_ms != 0) SleepMs(walk->pause_ms);
-      fd = RawSyscall(SYS_pidfd_open, child, 0);
+      fd = PidfdOpen(child);
       if (fd < 0) return true;
-      const bool proven = ReadStat(child, &stat) == 0 && stat.ppid == parent &&
-                          PidfdAlive(static_cast<int>(fd)) && PidfdAlive(parent_pidfd);
+      const bool proven = ReadStat(child, &stat) == 0 && stat.ppid == parent && PidfdAlive(fd) &&
+                          PidfdAlive(parent_pidfd);
       if (!proven) {
         RawSyscall(SYS_close, fd);
         return true;
       }
     }
-    const int pidfd = fd >= 0 ? static_cast<int>(fd) : -1;
+    const int pidfd = fd >= 0 ? fd : -1;
     if (stat.state == 'Z' || stat.state == 'X') {  // exited: nothing to signal, no children left
       if (pidfd >= 0) RawSyscall(SYS_close, pidfd);
       return true;
     }
     const bool fresh = walk->seen == nullptr || !walk->seen->Has(child, stat.start);
-    if (fresh) found[(*count)++] = Found{child, pidfd, own, stat.start};
+    if (fresh) found[(*count)++] = Found{child, pidfd, stat.start};
     if (pidfd >= 0 && depth < kMaxDepth) {
       CollectChildrenOf(walk, found, cap, count, child, pidfd, depth + 1);
     }
@@ -320,9 +319,7 @@ inline void CollectChildrenOf(Walk* walk, Found* found, int cap, int* count, pid
 // process signalled or refused.
 inline void SignalFound(Walk* walk, Found* found, int count) {
   for (int i = 0; i < count; ++i) {
-    long r = found[i].pidfd >= 0
-                 ? RawSyscall(SYS_pidfd_send_signal, found[i].pidfd, walk->sig, 0, 0)
-                 : (found[i].own ? RawSyscall(SYS_kill, found[i].pid, walk->sig) : -ESRCH);
+    const int r = SignalProcess(found[i].pidfd, found[i].pid, walk->sig);
     if (walk->seen != nullptr && (r == 0 || r == -EPERM)) {
       walk->seen->Add(found[i].pid, found[i].start);
     }
