@@ -11,7 +11,6 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
-#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -106,24 +105,7 @@ bool ParseOptions(const char* s) {
 // Runs in the guardian. Sends one message (with an fd if fd >= 0); errors are ignored: a dead
 // parent reads nothing anyway.
 void Send(int32_t type, int32_t a, int32_t b, int fd = -1) {
-  GuardianMessage msg = {type, a, b};
-  struct iovec iov = {&msg, sizeof(msg)};
-  struct msghdr hdr = {};
-  hdr.msg_iov = &iov;
-  hdr.msg_iovlen = 1;
-  alignas(struct cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
-  if (fd >= 0) {
-    hdr.msg_control = control;
-    hdr.msg_controllen = sizeof(control);
-    struct cmsghdr* cmsg = reinterpret_cast<struct cmsghdr*>(control);
-    cmsg->cmsg_level = SOL_SOCKET;
-    cmsg->cmsg_type = SCM_RIGHTS;
-    cmsg->cmsg_len = CMSG_LEN(sizeof(int));
-    memcpy(CMSG_DATA(cmsg), &fd, sizeof(int));
-  }
-  while (RawSyscall(SYS_sendmsg, g.control_fd, reinterpret_cast<long>(&hdr), MSG_NOSIGNAL) ==
-         -EINTR) {
-  }
+  (void)SendMessage(g.control_fd, GuardianMessage{type, a, b}, fd, 0);
 }
 
 // ---- the command child (after clone(CLONE_VFORK): a copy of our memory, we wait for its exec)
@@ -282,11 +264,7 @@ bool ReadControl(long* kill_deadline) {
   GuardianMessage last_tree = {0, 0, 0};
   for (int i = 0; i < kControlBatch; ++i) {
     GuardianMessage msg;
-    long n;
-    do {
-      n = RawSyscall(SYS_recvfrom, g.control_fd, reinterpret_cast<long>(&msg), sizeof(msg),
-                     MSG_DONTWAIT, 0, 0);
-    } while (n == -EINTR);
+    const long n = ReceiveMessage(g.control_fd, &msg, nullptr);
     if (n == -EAGAIN) return true;
     if (n <= 0) return false;  // EOF or ECONNRESET: every copy of the parent's end is closed
     if (n != static_cast<long>(sizeof(msg))) continue;
@@ -398,7 +376,9 @@ void StartCommand() {
 [[noreturn]] void Main(int argc, char** argv, char** envp) {
   if (argc < 2 || !ParseOptions(argv[1])) Exit(2);
   // Probe: the addon checks that we can run here, subreaper support included.
-  if (g.flags & kFlagProbe) Exit(RawSyscall(SYS_prctl, PR_SET_CHILD_SUBREAPER, 1) == 0 ? 0 : 3);
+  if (g.flags & kFlagProbe) {
+    Exit(RawSyscall(SYS_prctl, PR_SET_CHILD_SUBREAPER, 1) == 0 ? 0 : kProbeNoSubreaper);
+  }
   if (argc < 2 + g.opt[kOptCandidates] + 1) Exit(2);
   g.envp = envp;
   g.candidates = argv + 2;
