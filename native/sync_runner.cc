@@ -201,9 +201,8 @@ class Runner {
       return descendants ? Spawner::Get().KillWithDescendants(tree_id_, sig)
                          : Spawner::Get().Kill(tree_id_, sig);
     }
-    auto signal_child = [&] { return SignalProcess(pidfd_.Get(), pid_, sig); };
-    return descendants ? SignalWithDescendants(pid_, pidfd_.Get(), sig, signal_child)
-                       : signal_child();
+    return descendants ? SignalWithDescendants(pid_, pidfd_.Get(), sig)
+                       : SignalProcess(pidfd_.Get(), pid_, sig);
   }
 
   // Runs on a JS thread. Node's SyncProcessRunner::Kill: once; killSignal (SIGKILL if that
