@@ -138,13 +138,6 @@ class Runner {
     return 0;
   }
 
-  bool PipesActive() const {
-    for (const Pipe& pipe : pipes_) {
-      if (pipe.writing || pipe.reading) return true;
-    }
-    return false;
-  }
-
   // Runs on a JS thread. Writes what the socket takes, then shuts the write side down.
   void Write(Pipe* pipe) {
     while (pipe->written < pipe->input_length) {
@@ -263,13 +256,13 @@ class Runner {
     std::vector<struct pollfd> fds;
     std::vector<Pipe*> polled;
     for (;;) {
-      if (exited_ && !PipesActive()) return;
+      PollSet(&fds, &polled);
+      if (exited_ && fds.empty()) return;  // every pipe is done too
       if (timer_active_ && NowMs() >= deadline_) {
         SetError(-ETIMEDOUT);
         Kill();
         continue;
       }
-      PollSet(&fds, &polled);
       const int exit_fd = tree_exit_ != nullptr ? tree_exit_->event.Get() : pidfd_.Get();
       const bool watch_exit = !exited_ && exit_fd >= 0;
       if (watch_exit) fds.push_back({exit_fd, POLLIN, 0});
