@@ -227,7 +227,7 @@ class Runner {
         std::lock_guard<std::mutex> lock(tree_exit_->mu);
         if (tree_exit_->exited) {
           exited_ = true;
-          exit_status_ = tree_exit_->term_signal != 0 ? 0 : tree_exit_->exit_code;
+          exit_status_ = tree_exit_->exit_code;  // 0 after a signal, as ExitOf makes it
           term_signal_ = tree_exit_->term_signal;
           return;
         }
