@@ -76,30 +76,17 @@ tree_walk::SeenSlot seen_slots[kSeenSlots];
 
 // Runs in the guardian. Parses the comma-separated decimal option fields into g.opt.
 bool ParseOptions(const char* s) {
-  int n = 0;
-  long value = 0;
-  bool negative = false;
-  bool any = false;
-  for (;; ++s) {
-    if (*s == '-' && !any) {
-      negative = true;
-    } else if (*s >= '0' && *s <= '9') {
-      value = value * 10 + (*s - '0');
-      any = true;
-    } else if (*s == ',' || *s == '\0') {
-      if (!any || n == kGuardianOptionCount) return false;
-      g.opt[n++] = negative ? -value : value;
-      value = 0;
-      negative = any = false;
-      if (*s == '\0') break;
-    } else {
-      return false;
-    }
+  for (int n = 0; n < kGuardianOptionCount; ++n) {
+    const bool negative = *s == '-';
+    unsigned long long value = 0;
+    const char* end = tree_walk::ReadDecimal(s + negative, &value);
+    if (end == s + negative || *end != (n + 1 < kGuardianOptionCount ? ',' : '\0')) return false;
+    g.opt[n] = negative ? -static_cast<long>(value) : static_cast<long>(value);
+    s = end + 1;
   }
   g.control_fd = static_cast<int>(g.opt[kOptControlFd]);
   g.flags = static_cast<int>(g.opt[kOptFlags]);
-  return n == kGuardianOptionCount && g.opt[kOptVersion] == kGuardianVersion && g.control_fd >= 3 &&
-         g.opt[kOptCandidates] >= 0;
+  return g.opt[kOptVersion] == kGuardianVersion && g.control_fd >= 3 && g.opt[kOptCandidates] >= 0;
 }
 
 // Runs in the guardian. Sends one message (with an fd if fd >= 0); errors are ignored: a dead

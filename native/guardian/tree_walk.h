@@ -99,6 +99,14 @@ inline char* PutUnsigned(char* out, unsigned long value) {
   return out;
 }
 
+// Runs on any thread, in any process. Reads the decimal digits at `p` into *value; returns the end
+// (`p` itself when there is no digit).
+inline const char* ReadDecimal(const char* p, unsigned long long* value) {
+  *value = 0;
+  for (; *p >= '0' && *p <= '9'; ++p) *value = *value * 10 + static_cast<unsigned>(*p - '0');
+  return p;
+}
+
 // Runs on any thread. Appends the C string `s` at `out`; returns the end.
 inline char* PutString(char* out, const char* s) {
   while (*s != '\0') *out++ = *s++;
@@ -151,10 +159,9 @@ inline long ReadStat(pid_t pid, ProcStat* out) {
   for (int field = 3; field <= 22; ++field) {
     while (*p == ' ') ++p;
     if (field == 4 || field == 22) {
-      if (*p < '0' || *p > '9') return -EINVAL;
-      unsigned long long value = 0;
-      while (*p >= '0' && *p <= '9') value = value * 10 + static_cast<unsigned>(*p++ - '0');
-      fields[field == 22] = value;
+      const char* digits = p;
+      p = ReadDecimal(digits, &fields[field == 22]);
+      if (p == digits) return -EINVAL;
     }
     while (*p != ' ' && *p != '\0') ++p;
   }
@@ -195,11 +202,9 @@ inline long ForEachNumericEntry(const char* path, Fn fn) {
     for (long off = 0; off < n && more;) {
       const LinuxDirent64* d = reinterpret_cast<const LinuxDirent64*>(buf + off);
       off += d->d_reclen;
-      long value = 0;
-      const char* c = d->d_name;
-      if (*c == '\0') continue;
-      for (; *c >= '0' && *c <= '9'; ++c) value = value * 10 + (*c - '0');
-      if (*c == '\0') more = fn(static_cast<pid_t>(value));
+      unsigned long long value;
+      const char* end = ReadDecimal(d->d_name, &value);
+      if (end != d->d_name && *end == '\0') more = fn(static_cast<pid_t>(value));
     }
   }
   RawSyscall(SYS_close, dir);
