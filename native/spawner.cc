@@ -21,10 +21,6 @@
 #include "reaper.h"
 #include "syscalls.h"
 
-#ifndef CLONE_PIDFD
-#define CLONE_PIDFD 0x00001000
-#endif
-
 namespace tethered {
 namespace {
 

@@ -20,9 +20,6 @@
 #include "raw_syscall.h"
 #include "tree_walk.h"
 
-#ifndef CLONE_PIDFD
-#define CLONE_PIDFD 0x00001000
-#endif
 #ifndef SYS_close_range
 #define SYS_close_range 436
 #endif

@@ -5,6 +5,7 @@
 #define TETHERED_RAW_SYSCALL_H_
 
 #include <errno.h>
+#include <sched.h>
 #include <signal.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
@@ -12,7 +13,10 @@
 #include <time.h>
 #include <unistd.h>
 
-// System call numbers older kernel headers lack (the same on x86_64 and aarch64).
+// What older kernel and glibc headers lack (the same on x86_64 and aarch64).
+#ifndef CLONE_PIDFD
+#define CLONE_PIDFD 0x00001000
+#endif
 #ifndef SYS_pidfd_open
 #define SYS_pidfd_open 434
 #endif
