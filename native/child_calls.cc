@@ -67,9 +67,7 @@ Napi::Value KillTree(const Napi::CallbackInfo& info) {
   if (pid <= 0) return Napi::Number::New(env, -EINVAL);
   UniqueFd pidfd(PidfdOpen(pid));
   if (!pidfd.Valid()) return Napi::Number::New(env, pidfd.Get());
-  return Napi::Number::New(env, SignalWithDescendants(pid, pidfd.Get(), sig, [&] {
-                             return SignalProcess(pidfd.Get(), pid, sig);
-                           }));
+  return Napi::Number::New(env, SignalWithDescendants(pid, pidfd.Get(), sig));
 }
 
 }  // namespace tethered

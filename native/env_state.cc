@@ -73,14 +73,10 @@ Napi::Value Init(const Napi::CallbackInfo& info) {
   state->env = env;
   state->on_event = Napi::Persistent(info[0].As<Napi::Function>());
   napi_value name = Napi::String::New(env, "tethered");
-  if (napi_async_init(env, nullptr, name, &state->async_context) != napi_ok) {
-    state->async_context = nullptr;
-    delete state;
-    return Napi::Number::New(env, -ENOMEM);
-  }
-  if (napi_create_threadsafe_function(env, nullptr, nullptr, name, 0, 1, nullptr, nullptr, state,
+  if (napi_async_init(env, nullptr, name, &state->async_context) != napi_ok ||
+      napi_create_threadsafe_function(env, nullptr, nullptr, name, 0, 1, nullptr, nullptr, state,
                                       DeliverEvents, &state->tsfn) != napi_ok) {
-    (void)napi_async_destroy(env, state->async_context);
+    TearDownEnv(state);  // undoes whichever of the two was made
     delete state;
     return Napi::Number::New(env, -ENOMEM);
   }

@@ -2,9 +2,7 @@
 
 #include <errno.h>
 #include <signal.h>
-#include <string.h>
 #include <sys/epoll.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include "env_channel.h"
@@ -35,29 +33,6 @@ int Guardians::Watch(SpawnRequest* request, pid_t guardian, UniqueFd control) {
   return 0;
 }
 
-// Runs on the spawner thread. One message and the fd it carries (-1 if none): bytes or -errno.
-static long ReceiveMessage(int fd, GuardianMessage* msg, int* passed_fd) {
-  *passed_fd = -1;
-  struct iovec iov = {msg, sizeof(*msg)};
-  alignas(struct cmsghdr) char control[CMSG_SPACE(sizeof(int))];
-  struct msghdr hdr = {};
-  hdr.msg_iov = &iov;
-  hdr.msg_iovlen = 1;
-  hdr.msg_control = control;
-  hdr.msg_controllen = sizeof(control);
-  ssize_t n;
-  do {
-    n = recvmsg(fd, &hdr, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
-  } while (n < 0 && errno == EINTR);
-  if (n < 0) return -errno;
-  for (struct cmsghdr* c = CMSG_FIRSTHDR(&hdr); c != nullptr; c = CMSG_NXTHDR(&hdr, c)) {
-    if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) {
-      memcpy(passed_fd, CMSG_DATA(c), sizeof(int));
-    }
-  }
-  return n;
-}
-
 SpawnRequest* Guardians::OnControlReadable(uint32_t id) {
   // Runs on the spawner thread.
   std::lock_guard<std::mutex> lock(mu_);
@@ -82,7 +57,7 @@ SpawnRequest* Guardians::OnControlReadable(uint32_t id) {
     case kMsgStarted:
       if (entry.pending == nullptr) break;
       entry.command = msg.a;
-      if (!no_pidfd_) entry.command_pidfd = std::move(passed);
+      entry.command_pidfd = std::move(passed);  // none without pidfds
       settled = std::exchange(entry.pending, nullptr);
       settled->pid = msg.a;
       settled->result = 0;
@@ -161,13 +136,9 @@ int Guardians::ReapStragglers() {
 int Guardians::FlushLocked(uint32_t id, Entry& entry) {
   // Runs on any thread with mu_ held.
   while (!entry.outbox.empty()) {
-    ssize_t n;
-    do {
-      n = send(entry.control.Get(), &entry.outbox.front(), sizeof(GuardianMessage),
-               MSG_DONTWAIT | MSG_NOSIGNAL);
-    } while (n < 0 && errno == EINTR);
-    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) break;
-    if (n != static_cast<ssize_t>(sizeof(GuardianMessage))) return n < 0 ? -errno : -EIO;
+    const long n = SendMessage(entry.control.Get(), entry.outbox.front(), -1, MSG_DONTWAIT);
+    if (n == -EAGAIN) break;
+    if (n != static_cast<long>(sizeof(GuardianMessage))) return n < 0 ? static_cast<int>(n) : -EIO;
     entry.outbox.pop_front();
   }
   const bool waiting = !entry.outbox.empty();

@@ -40,7 +40,7 @@ constexpr uint64_t kGuardianControlTag = 1ULL << 32;
 class Guardians {
  public:
   // Runs on the spawner thread. `epoll_fd` is the spawner loop's epoll instance.
-  Guardians(int epoll_fd, bool no_pidfd) : epoll_fd_(epoll_fd), no_pidfd_(no_pidfd) {}
+  explicit Guardians(int epoll_fd) : epoll_fd_(epoll_fd) {}
 
   // Runs on the spawner thread. A guardian was started for `request`; the request completes when
   // it reports (see OnControlReadable). 0, or -errno if it cannot be watched (then it is killed
@@ -90,7 +90,6 @@ class Guardians {
   int FlushLocked(uint32_t id, Entry& entry);
 
   const int epoll_fd_;
-  const bool no_pidfd_;
   std::mutex mu_;  // guards entries_ (JS threads signal while the spawner thread updates)
   std::unordered_map<uint32_t, Entry> entries_;
   uint32_t next_id_ = 1;

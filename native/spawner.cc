@@ -21,10 +21,6 @@
 #include "reaper.h"
 #include "syscalls.h"
 
-#ifndef CLONE_PIDFD
-#define CLONE_PIDFD 0x00001000
-#endif
-
 namespace tethered {
 namespace {
 
@@ -164,7 +160,7 @@ int Spawner::EnsureStarted() {
   // Test knob: start child ids near the int32/uint32 boundaries (read once, at start-up).
   const unsigned first_id = EnvUnsigned("TETHERED_TEST_FIRST_CHILD_ID");
   reaper_ = new Reaper(epoll_fd_, first_id == 0 ? 1 : first_id);
-  guardians_ = new Guardians(epoll_fd_, force_no_pidfd_);
+  guardians_ = new Guardians(epoll_fd_);
 
   int err = fail_thread_start ? EAGAIN : StartThread(&Spawner::ThreadMain, this);
   if (err != 0) {

@@ -7,7 +7,6 @@
 #include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -28,13 +27,6 @@ namespace {
 // so output past maxBuffer is cut where Node's is.
 constexpr size_t kChunk = 64 * 1024;
 constexpr int kMaxPollMs = 50;  // backoff ceiling while polling an exit without a pidfd
-
-// Runs on a JS thread. Milliseconds on the monotonic clock.
-uint64_t NowMs() {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return static_cast<uint64_t>(ts.tv_sec) * 1000 + static_cast<uint64_t>(ts.tv_nsec) / 1000000;
-}
 
 // One pipe slot of the call, parent side: a socketpair made by MakePipes.
 struct Pipe {
@@ -68,7 +60,8 @@ class Runner {
       if (pipe.writing) pipe.input = args->Bytes(kPipes + 1, i, "inputs", &pipe.input_length);
     }
     const double timeout = args->Double(kPipes + 2, "timeoutMs");
-    timeout_ms_ = timeout >= 1.8e19 ? UINT64_MAX : timeout > 0 ? static_cast<uint64_t>(timeout) : 0;
+    // Node allows up to 2^53 - 1: the clamp is far above that (never reached, never overflows).
+    timeout_ms_ = timeout > 0 ? static_cast<long>(std::min(timeout, 1e18)) : 0;
     max_buffer_ = args->Double(kPipes + 3, "maxBuffer");
     kill_signal_ = args->Int32(kPipes + 4, "killSignal");
     pipe_buffer_size_ = args->Int32(kPipes + 5, "pipeBufferSize");
@@ -80,11 +73,7 @@ class Runner {
   // Runs on a JS thread; blocks it until the child has exited and every pipe is done. Failures
   // are kept for Result(), never thrown.
   void Run() {
-    // Node starts its timeout timer before the spawn.
-    const uint64_t start = NowMs();
-    deadline_ = timeout_ms_ == 0                   ? 0
-                : timeout_ms_ > UINT64_MAX - start ? UINT64_MAX
-                                                   : start + timeout_ms_;
+    deadline_ = NowMs() + timeout_ms_;  // Node starts its timeout timer before the spawn
     timer_active_ = timeout_ms_ > 0;
     if (int err = MakePipes(); err != 0) return SetError(err);
     request_->hand_back = true;  // a plain child (tree mode's fallback included) comes back to us
@@ -149,13 +138,6 @@ class Runner {
     return 0;
   }
 
-  bool PipesActive() const {
-    for (const Pipe& pipe : pipes_) {
-      if (pipe.writing || pipe.reading) return true;
-    }
-    return false;
-  }
-
   // Runs on a JS thread. Writes what the socket takes, then shuts the write side down.
   void Write(Pipe* pipe) {
     while (pipe->written < pipe->input_length) {
@@ -212,9 +194,8 @@ class Runner {
       return descendants ? Spawner::Get().KillWithDescendants(tree_id_, sig)
                          : Spawner::Get().Kill(tree_id_, sig);
     }
-    auto signal_child = [&] { return SignalProcess(pidfd_.Get(), pid_, sig); };
-    return descendants ? SignalWithDescendants(pid_, pidfd_.Get(), sig, signal_child)
-                       : signal_child();
+    return descendants ? SignalWithDescendants(pid_, pidfd_.Get(), sig)
+                       : SignalProcess(pidfd_.Get(), pid_, sig);
   }
 
   // Runs on a JS thread. Node's SyncProcessRunner::Kill: once; killSignal (SIGKILL if that
@@ -246,7 +227,7 @@ class Runner {
         std::lock_guard<std::mutex> lock(tree_exit_->mu);
         if (tree_exit_->exited) {
           exited_ = true;
-          exit_status_ = tree_exit_->term_signal != 0 ? 0 : tree_exit_->exit_code;
+          exit_status_ = tree_exit_->exit_code;  // 0 after a signal, as ExitOf makes it
           term_signal_ = tree_exit_->term_signal;
           return;
         }
@@ -275,13 +256,13 @@ class Runner {
     std::vector<struct pollfd> fds;
     std::vector<Pipe*> polled;
     for (;;) {
-      if (exited_ && !PipesActive()) return;
+      PollSet(&fds, &polled);
+      if (exited_ && fds.empty()) return;  // every pipe is done too
       if (timer_active_ && NowMs() >= deadline_) {
         SetError(-ETIMEDOUT);
         Kill();
         continue;
       }
-      PollSet(&fds, &polled);
       const int exit_fd = tree_exit_ != nullptr ? tree_exit_->event.Get() : pidfd_.Get();
       const bool watch_exit = !exited_ && exit_fd >= 0;
       if (watch_exit) fds.push_back({exit_fd, POLLIN, 0});
@@ -323,9 +304,8 @@ class Runner {
   int PollTimeout(int cap_ms) const {
     int timeout = -1;
     if (timer_active_) {
-      const uint64_t now = NowMs();
-      const uint64_t left = deadline_ > now ? deadline_ - now : 0;
-      timeout = left > INT32_MAX ? INT32_MAX : static_cast<int>(left);
+      const long left = deadline_ - NowMs();
+      timeout = left <= 0 ? 0 : left > INT32_MAX ? INT32_MAX : static_cast<int>(left);
     }
     return cap_ms >= 0 && (timeout < 0 || timeout > cap_ms) ? cap_ms : timeout;
   }
@@ -347,8 +327,8 @@ class Runner {
   SpawnRequest* const request_;
   size_t slots_ = 0;
   std::vector<Pipe> pipes_;
-  uint64_t timeout_ms_ = 0;  // 0: none
-  double max_buffer_ = 0;    // 0: none
+  long timeout_ms_ = 0;    // 0: none
+  double max_buffer_ = 0;  // 0: none
   int kill_signal_ = SIGTERM;
   int pipe_buffer_size_ = 0;       // SO_SNDBUF/SO_RCVBUF for each socketpair; 0 leaves the default
   bool kill_descendants_ = false;  // the timeout/maxBuffer kill reaches every live descendant too
@@ -365,7 +345,7 @@ class Runner {
   int pipe_error_ = 0;
   double buffered_ = 0;
   bool timer_active_ = false;
-  uint64_t deadline_ = 0;
+  long deadline_ = 0;  // NowMs() when the timeout expires
 };
 
 }  // namespace

@@ -3,31 +3,14 @@
 #include <errno.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
-#include <sys/syscall.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <memory>
 #include <new>
 
-#include "guardian/raw_syscall.h"
 #include "guardian/tree_walk.h"
 
 namespace tethered {
-
-int WaitExit(pid_t pid, siginfo_t* info, bool block) {
-  *info = {};
-  int r;
-  do {
-    r = waitid(P_PID, static_cast<id_t>(pid), info, WEXITED | (block ? 0 : WNOHANG));
-  } while (r != 0 && errno == EINTR);
-  return r == 0 ? 0 : -errno;
-}
-
-int SignalProcess(int pidfd, pid_t pid, int sig) {
-  long r = pidfd >= 0 ? syscall(SYS_pidfd_send_signal, pidfd, sig, nullptr, 0) : kill(pid, sig);
-  return r == 0 ? 0 : -errno;
-}
 
 int SignalWithDescendants(pid_t pid, int pidfd, int sig, const std::function<int()>& signal_child) {
   constexpr int kMaxDescendants = 4096;  // descendants signalled per call
@@ -43,7 +26,7 @@ int SignalWithDescendants(pid_t pid, int pidfd, int sig, const std::function<int
       tree_walk::CollectChildrenOf(&walk, found.get(), kMaxDescendants, &count, pid, pidfd, 0);
     }
   }
-  const int err = signal_child();
+  const int err = signal_child ? signal_child() : SignalProcess(pidfd, pid, sig);
   if (count > 0) tree_walk::SignalFound(&walk, found.get(), count);
   return err;
 }
@@ -53,11 +36,6 @@ int EpollControl(int epoll_fd, int op, int fd, uint32_t events, uint64_t tag) {
   ev.events = events;
   ev.data.u64 = tag;
   return epoll_ctl(epoll_fd, op, fd, &ev) == 0 ? 0 : -errno;
-}
-
-int PidfdOpen(pid_t pid) {
-  long fd = syscall(SYS_pidfd_open, pid, 0);
-  return fd >= 0 ? static_cast<int>(fd) : -errno;
 }
 
 int StreamSocketPair(int fds[2], int buffer_size) {

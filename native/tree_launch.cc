@@ -32,8 +32,6 @@ extern const size_t kGuardianImageSize;
 
 namespace {
 
-constexpr int kProbeNoSubreaper = 3;  // the guardian's exit code when PR_SET_CHILD_SUBREAPER fails
-
 // Runs on the spawner thread. The guardian's option field (see guardian_protocol.h).
 std::string GuardianOptions(int control_fd, int tree_signal, int grace_ms, int flags, unsigned uid,
                             unsigned gid, size_t candidates, pid_t parent, unsigned pause_ms,

@@ -11,7 +11,6 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
-#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -21,9 +20,6 @@
 #include "raw_syscall.h"
 #include "tree_walk.h"
 
-#ifndef CLONE_PIDFD
-#define CLONE_PIDFD 0x00001000
-#endif
 #ifndef SYS_close_range
 #define SYS_close_range 436
 #endif
@@ -77,59 +73,23 @@ tree_walk::SeenSlot seen_slots[kSeenSlots];
 
 // Runs in the guardian. Parses the comma-separated decimal option fields into g.opt.
 bool ParseOptions(const char* s) {
-  int n = 0;
-  long value = 0;
-  bool negative = false;
-  bool any = false;
-  for (;; ++s) {
-    if (*s == '-' && !any) {
-      negative = true;
-    } else if (*s >= '0' && *s <= '9') {
-      value = value * 10 + (*s - '0');
-      any = true;
-    } else if (*s == ',' || *s == '\0') {
-      if (!any || n == kGuardianOptionCount) return false;
-      g.opt[n++] = negative ? -value : value;
-      value = 0;
-      negative = any = false;
-      if (*s == '\0') break;
-    } else {
-      return false;
-    }
+  for (int n = 0; n < kGuardianOptionCount; ++n) {
+    const bool negative = *s == '-';
+    unsigned long long value = 0;
+    const char* end = tree_walk::ReadDecimal(s + negative, &value);
+    if (end == s + negative || *end != (n + 1 < kGuardianOptionCount ? ',' : '\0')) return false;
+    g.opt[n] = negative ? -static_cast<long>(value) : static_cast<long>(value);
+    s = end + 1;
   }
   g.control_fd = static_cast<int>(g.opt[kOptControlFd]);
   g.flags = static_cast<int>(g.opt[kOptFlags]);
-  return n == kGuardianOptionCount && g.opt[kOptVersion] == kGuardianVersion && g.control_fd >= 3 &&
-         g.opt[kOptCandidates] >= 0;
-}
-
-long NowMs() {
-  struct timespec ts;
-  RawSyscall(SYS_clock_gettime, CLOCK_MONOTONIC, reinterpret_cast<long>(&ts));
-  return static_cast<long>(ts.tv_sec) * 1000 + ts.tv_nsec / 1000000;
+  return g.opt[kOptVersion] == kGuardianVersion && g.control_fd >= 3 && g.opt[kOptCandidates] >= 0;
 }
 
 // Runs in the guardian. Sends one message (with an fd if fd >= 0); errors are ignored: a dead
 // parent reads nothing anyway.
 void Send(int32_t type, int32_t a, int32_t b, int fd = -1) {
-  GuardianMessage msg = {type, a, b};
-  struct iovec iov = {&msg, sizeof(msg)};
-  struct msghdr hdr = {};
-  hdr.msg_iov = &iov;
-  hdr.msg_iovlen = 1;
-  alignas(struct cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
-  if (fd >= 0) {
-    hdr.msg_control = control;
-    hdr.msg_controllen = sizeof(control);
-    struct cmsghdr* cmsg = reinterpret_cast<struct cmsghdr*>(control);
-    cmsg->cmsg_level = SOL_SOCKET;
-    cmsg->cmsg_type = SCM_RIGHTS;
-    cmsg->cmsg_len = CMSG_LEN(sizeof(int));
-    memcpy(CMSG_DATA(cmsg), &fd, sizeof(int));
-  }
-  while (RawSyscall(SYS_sendmsg, g.control_fd, reinterpret_cast<long>(&hdr), MSG_NOSIGNAL) ==
-         -EINTR) {
-  }
+  (void)SendMessage(g.control_fd, GuardianMessage{type, a, b}, fd, 0);
 }
 
 // ---- the command child (after clone(CLONE_VFORK): a copy of our memory, we wait for its exec)
@@ -182,15 +142,13 @@ long CloneCommand(int* pidfd) {
 bool ReapAll() {
   for (;;) {
     siginfo_t info;
-    memset(&info, 0, sizeof(info));
-    long r = RawSyscall(SYS_waitid, P_ALL, 0, reinterpret_cast<long>(&info), WEXITED | WNOHANG, 0);
-    if (r == -EINTR) continue;
-    if (r < 0) return false;  // ECHILD: nothing left
+    if (WaitId(P_ALL, 0, &info, WNOHANG) < 0) return false;  // ECHILD: nothing left
     if (info.si_pid == 0) return true;
     if (info.si_pid == g.command && !g.command_reaped) {
       g.command_reaped = true;
-      const bool exited = info.si_code == CLD_EXITED;
-      Send(kMsgExited, exited ? info.si_status : 0, exited ? 0 : info.si_status);
+      int code, sig;
+      ExitOf(info, &code, &sig);
+      Send(kMsgExited, code, sig);
     }
   }
 }
@@ -294,11 +252,7 @@ bool ReadControl(long* kill_deadline) {
   GuardianMessage last_tree = {0, 0, 0};
   for (int i = 0; i < kControlBatch; ++i) {
     GuardianMessage msg;
-    long n;
-    do {
-      n = RawSyscall(SYS_recvfrom, g.control_fd, reinterpret_cast<long>(&msg), sizeof(msg),
-                     MSG_DONTWAIT, 0, 0);
-    } while (n == -EINTR);
+    const long n = ReceiveMessage(g.control_fd, &msg, nullptr);
     if (n == -EAGAIN) return true;
     if (n <= 0) return false;  // EOF or ECONNRESET: every copy of the parent's end is closed
     if (n != static_cast<long>(sizeof(msg))) continue;
@@ -371,7 +325,7 @@ void StartCommand() {
   g.command = pid;
   if (*g.exec_error != 0) {
     siginfo_t info;
-    RawSyscall(SYS_waitid, P_PID, pid, reinterpret_cast<long>(&info), WEXITED, 0);
+    (void)WaitExit(static_cast<pid_t>(pid), &info, true);
     FailStart(-*g.exec_error);
   }
   // The command stays in Node's process group (job control and Ctrl-C rely on it); we leave it, so
@@ -415,7 +369,9 @@ void StartCommand() {
 [[noreturn]] void Main(int argc, char** argv, char** envp) {
   if (argc < 2 || !ParseOptions(argv[1])) Exit(2);
   // Probe: the addon checks that we can run here, subreaper support included.
-  if (g.flags & kFlagProbe) Exit(RawSyscall(SYS_prctl, PR_SET_CHILD_SUBREAPER, 1) == 0 ? 0 : 3);
+  if (g.flags & kFlagProbe) {
+    Exit(RawSyscall(SYS_prctl, PR_SET_CHILD_SUBREAPER, 1) == 0 ? 0 : kProbeNoSubreaper);
+  }
   if (argc < 2 + g.opt[kOptCandidates] + 1) Exit(2);
   g.envp = envp;
   g.candidates = argv + 2;

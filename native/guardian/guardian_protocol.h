@@ -1,10 +1,14 @@
 // What the guardian (tree mode) and the addon say to each other: the guardian's command line and
-// the fixed-size messages on the control socket (AF_UNIX SOCK_SEQPACKET, one message per packet).
-// Shared by guardian.cc (a static program without libc) and the addon: plain data only.
+// the fixed-size messages on the control socket (AF_UNIX SOCK_SEQPACKET, one message per packet),
+// and how either side sends and receives one. Shared by guardian.cc (a static program without
+// libc) and the addon: plain data and raw system calls only.
 #ifndef TETHERED_GUARDIAN_PROTOCOL_H_
 #define TETHERED_GUARDIAN_PROTOCOL_H_
 
 #include <stdint.h>
+#include <sys/socket.h>
+
+#include "raw_syscall.h"
 
 namespace tethered {
 
@@ -28,6 +32,7 @@ enum GuardianOption : int {
   kGuardianOptionCount,
 };
 constexpr int kGuardianVersion = 1;
+constexpr int kProbeNoSubreaper = 3;  // a probe's exit status when PR_SET_CHILD_SUBREAPER fails
 
 enum GuardianFlag : int {
   kFlagDetached = 1,  // the command calls setsid()
@@ -57,6 +62,56 @@ struct GuardianMessage {
   int32_t a;
   int32_t b;
 };
+
+// Runs in the guardian or on an addon thread. Sends `msg`, with `fd` (SCM_RIGHTS) if fd >= 0,
+// retried on EINTR: the bytes sent or -errno.
+[[nodiscard]] inline long SendMessage(int socket, const GuardianMessage& msg, int fd, int flags) {
+  struct iovec iov = {const_cast<GuardianMessage*>(&msg), sizeof(msg)};
+  struct msghdr hdr = {};
+  hdr.msg_iov = &iov;
+  hdr.msg_iovlen = 1;
+  alignas(struct cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
+  if (fd >= 0) {
+    hdr.msg_control = control;
+    hdr.msg_controllen = sizeof(control);
+    struct cmsghdr* cmsg = CMSG_FIRSTHDR(&hdr);
+    cmsg->cmsg_level = SOL_SOCKET;
+    cmsg->cmsg_type = SCM_RIGHTS;
+    cmsg->cmsg_len = CMSG_LEN(sizeof(int));
+    __builtin_memcpy(CMSG_DATA(cmsg), &fd, sizeof(int));
+  }
+  long n;
+  do {
+    n = RawSyscall(SYS_sendmsg, socket, reinterpret_cast<long>(&hdr), flags | MSG_NOSIGNAL);
+  } while (n == -EINTR);
+  return n;
+}
+
+// Runs in the guardian or on the spawner thread. Receives one message without waiting, retried on
+// EINTR: the bytes received or -errno (-EAGAIN: none is waiting). With `passed_fd`, also the fd it
+// carries (close-on-exec; -1 if none).
+[[nodiscard]] inline long ReceiveMessage(int socket, GuardianMessage* msg, int* passed_fd) {
+  struct iovec iov = {msg, sizeof(*msg)};
+  struct msghdr hdr = {};
+  hdr.msg_iov = &iov;
+  hdr.msg_iovlen = 1;
+  alignas(struct cmsghdr) char control[CMSG_SPACE(sizeof(int))];
+  if (passed_fd != nullptr) {
+    *passed_fd = -1;
+    hdr.msg_control = control;
+    hdr.msg_controllen = sizeof(control);
+  }
+  long n;
+  do {
+    n = RawSyscall(SYS_recvmsg, socket, reinterpret_cast<long>(&hdr),
+                   MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
+  } while (n == -EINTR);
+  struct cmsghdr* cmsg = n >= 0 && passed_fd != nullptr ? CMSG_FIRSTHDR(&hdr) : nullptr;
+  if (cmsg != nullptr && cmsg->cmsg_level == SOL_SOCKET && cmsg->cmsg_type == SCM_RIGHTS) {
+    __builtin_memcpy(passed_fd, CMSG_DATA(cmsg), sizeof(int));
+  }
+  return n;
+}
 
 }  // namespace tethered
 

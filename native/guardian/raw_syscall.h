@@ -1,14 +1,22 @@
-// Direct system calls that return -errno and never touch errno (thread-local state).
-// Used by the cloned child, which runs on the spawner thread's TLS (see launch.cc).
+// Direct system calls that return -errno and never touch errno (thread-local state). Used by the
+// cloned child, which runs on the spawner thread's TLS (see launch.cc), by the guardian, which has
+// no libc, and by the addon where it makes the same calls as the guardian.
 #ifndef TETHERED_RAW_SYSCALL_H_
 #define TETHERED_RAW_SYSCALL_H_
 
 #include <errno.h>
+#include <sched.h>
+#include <signal.h>
 #include <sys/syscall.h>
+#include <sys/types.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
-// System call numbers older kernel headers lack (the same on x86_64 and aarch64).
+// What older kernel and glibc headers lack (the same on x86_64 and aarch64).
+#ifndef CLONE_PIDFD
+#define CLONE_PIDFD 0x00001000
+#endif
 #ifndef SYS_pidfd_open
 #define SYS_pidfd_open 434
 #endif
@@ -55,6 +63,50 @@ inline void SleepMs(unsigned ms) {
   while (RawSyscall(SYS_nanosleep, reinterpret_cast<long>(&ts), reinterpret_cast<long>(&ts)) ==
          -EINTR) {
   }
+}
+
+// Runs on any thread. Milliseconds on the monotonic clock.
+inline long NowMs() {
+  struct timespec ts;
+  RawSyscall(SYS_clock_gettime, CLOCK_MONOTONIC, reinterpret_cast<long>(&ts));
+  return static_cast<long>(ts.tv_sec) * 1000 + ts.tv_nsec / 1000000;
+}
+
+// Runs on any thread. waitid(idtype, id, WEXITED | options), retried on EINTR: 0 or -errno. With
+// WNOHANG, info->si_pid is 0 while no such child has exited.
+[[nodiscard]] inline long WaitId(idtype_t idtype, pid_t id, siginfo_t* info, int options) {
+  *info = {};
+  long r;
+  do {
+    r = RawSyscall(SYS_waitid, idtype, id, reinterpret_cast<long>(info), WEXITED | options, 0);
+  } while (r == -EINTR);
+  return r;
+}
+
+// Runs on any thread. Reaps `pid` once it has exited, waiting for that or not (then info->si_pid
+// is 0 while it still runs): 0 or -errno.
+[[nodiscard]] inline int WaitExit(pid_t pid, siginfo_t* info, bool block) {
+  return static_cast<int>(WaitId(P_PID, pid, info, block ? 0 : WNOHANG));
+}
+
+// Runs on any thread. The exit code and terminating signal (0 if none) a wait reported; 0 and 0
+// after it failed (ECHILD: someone else's wildcard wait took the child, and its status is lost).
+inline void ExitOf(const siginfo_t& info, int* code, int* sig) {
+  *code = info.si_code == CLD_EXITED ? info.si_status : 0;
+  *sig = info.si_code == CLD_EXITED ? 0 : info.si_status;
+}
+
+// Runs on any thread. pidfd_open(pid): a pidfd or -errno.
+[[nodiscard]] inline int PidfdOpen(pid_t pid) {
+  return static_cast<int>(RawSyscall(SYS_pidfd_open, pid, 0));
+}
+
+// Runs on any thread. Signals one process we hold: through `pidfd` if it is >= 0, else by pid
+// (only for a child of ours that is not yet reaped, whose pid cannot have changed hands). 0 or
+// -errno.
+[[nodiscard]] inline int SignalProcess(int pidfd, pid_t pid, int sig) {
+  return static_cast<int>(pidfd >= 0 ? RawSyscall(SYS_pidfd_send_signal, pidfd, sig, 0, 0)
+                                     : RawSyscall(SYS_kill, pid, sig));
 }
 
 }  // namespace tethered

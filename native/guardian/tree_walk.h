@@ -100,6 +100,14 @@ inline char* PutUnsigned(char* out, unsigned long value) {
   return out;
 }
 
+// Runs on any thread, in any process. Reads the decimal digits at `p` into *value; returns the end
+// (`p` itself when there is no digit).
+inline const char* ReadDecimal(const char* p, unsigned long long* value) {
+  *value = 0;
+  for (; *p >= '0' && *p <= '9'; ++p) *value = *value * 10 + static_cast<unsigned>(*p - '0');
+  return p;
+}
+
 // Runs on any thread. Appends the C string `s` at `out`; returns the end.
 inline char* PutString(char* out, const char* s) {
   while (*s != '\0') *out++ = *s++;
@@ -152,10 +160,9 @@ inline long ReadStat(pid_t pid, ProcStat* out) {
   for (int field = 3; field <= 22; ++field) {
     while (*p == ' ') ++p;
     if (field == 4 || field == 22) {
-      if (*p < '0' || *p > '9') return -EINVAL;
-      unsigned long long value = 0;
-      while (*p >= '0' && *p <= '9') value = value * 10 + static_cast<unsigned>(*p++ - '0');
-      fields[field == 22] = value;
+      const char* digits = p;
+      p = ReadDecimal(digits, &fields[field == 22]);
+      if (p == digits) return -EINVAL;
     }
     while (*p != ' ' && *p != '\0') ++p;
   }
@@ -196,11 +203,9 @@ inline long ForEachNumericEntry(const char* path, Fn fn) {
     for (long off = 0; off < n && more;) {
       const LinuxDirent64* d = reinterpret_cast<const LinuxDirent64*>(buf + off);
       off += d->d_reclen;
-      long value = 0;
-      const char* c = d->d_name;
-      if (*c == '\0') continue;
-      for (; *c >= '0' && *c <= '9'; ++c) value = value * 10 + (*c - '0');
-      if (*c == '\0') more = fn(static_cast<pid_t>(value));
+      unsigned long long value;
+      const char* end = ReadDecimal(d->d_name, &value);
+      if (end != d->d_name && *end == '\0') more = fn(static_cast<pid_t>(value));
     }
   }
   RawSyscall(SYS_close, dir);
@@ -260,23 +265,19 @@ inline long ForEachChild(pid_t pid, bool scan_proc, Fn fn) {
   });
 }
 
-// One process found by a walk: held by `pidfd` (or, for the walker's own child, by its pid alone,
-// pidfd -1 without pidfd support).
+// One process found by a walk: held by `pidfd`, or (pidfd -1: only ever the walker's own child,
+// without pidfd support) by its pid alone.
 struct Found {
   pid_t pid;
   int pidfd;
-  bool own;
   unsigned long long start;  // 0 if unknown
 };
 
 // Runs on any thread. Sends walk->sig to `process`; adds it to walk->seen if it was signalled or
-// refused. 0 or -errno.
-inline long SignalOne(Walk* walk, const Found& process) {
-  long r = process.pidfd >= 0
-               ? RawSyscall(SYS_pidfd_send_signal, process.pidfd, walk->sig, 0, 0)
-               : (process.own ? RawSyscall(SYS_kill, process.pid, walk->sig) : -ESRCH);
+// refused.
+inline void SignalOne(Walk* walk, const Found& process) {
+  const int r = SignalProcess(process.pidfd, process.pid, walk->sig);
   if (walk->seen != nullptr && (r == 0 || r == -EPERM)) walk->seen->Add(process.pid, process.start);
-  return r;
 }
 
 // Runs on any thread. Collects the verified descendants of `parent` (held by `parent_pidfd`, or
@@ -299,23 +300,23 @@ inline void CollectChildrenOf(Walk* walk, Found* found, int cap, int* count, pid
       return false;
     }
     ProcStat stat = {'?', 0, 0};
-    long fd = -1;
+    int fd = -1;
     if (own) {
       // Our own child: its pid cannot change hands before we reap it.
-      if (walk->use_pidfd) fd = RawSyscall(SYS_pidfd_open, child, 0);
+      if (walk->use_pidfd) fd = PidfdOpen(child);
       if (ReadStat(child, &stat) != 0) stat.start = 0;
     } else {
       if (walk->pause_ms != 0) SleepMs(walk->pause_ms);
-      fd = RawSyscall(SYS_pidfd_open, child, 0);
+      fd = PidfdOpen(child);
       if (fd < 0) return true;
-      const bool proven = ReadStat(child, &stat) == 0 && stat.ppid == parent &&
-                          PidfdAlive(static_cast<int>(fd)) && PidfdAlive(parent_pidfd);
+      const bool proven = ReadStat(child, &stat) == 0 && stat.ppid == parent && PidfdAlive(fd) &&
+                          PidfdAlive(parent_pidfd);
       if (!proven) {
         RawSyscall(SYS_close, fd);
         return true;
       }
     }
-    const int pidfd = fd >= 0 ? static_cast<int>(fd) : -1;
+    const int pidfd = fd >= 0 ? fd : -1;
     if (stat.state == 'Z' || stat.state == 'X') {  // exited: nothing to signal, no children left
       if (pidfd >= 0) RawSyscall(SYS_close, pidfd);
       return true;
@@ -323,7 +324,7 @@ inline void CollectChildrenOf(Walk* walk, Found* found, int cap, int* count, pid
     const bool fresh = walk->seen == nullptr || !walk->seen->Has(child, stat.start);
     const bool kept = fresh && !walk->signal_at_once;  // found[] owns its pidfd
     if (fresh) {
-      const Found process = {child, pidfd, own, stat.start};
+      const Found process = {child, pidfd, stat.start};
       if (kept) found[*count] = process;
       if (walk->signal_at_once) SignalOne(walk, process);
       ++*count;
