@@ -32,6 +32,32 @@ function jsonLines(stream: Readable): Record<string, unknown>[] {
   return lines;
 }
 
+/**
+ * Starts `fixture` (a parent that prints its tree child's pid as `{command, ...}` and takes
+ * commands on stdin) with the guardian's walk pausing `walkPauseMs` before each pidfd_open; waits
+ * for its first line. Ends the parent when the test finishes.
+ */
+async function startPausedWalkParent(
+  fixture: string,
+  args: string[],
+  walkPauseMs: number,
+  onTestFinished: (fn: () => void) => void,
+) {
+  const parent = nodeChildProcess.spawn(process.execPath, [fixture, ...args], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+    env: { ...process.env, TETHERED_TEST_WALK_PAUSE_MS: String(walkPauseMs) },
+  });
+  onTestFinished(() => {
+    killQuietly(parent);
+  });
+  const lines = jsonLines(parent.stdout);
+  expect(await waitFor(() => lines.length >= 1, 10_000)).toBe(true);
+  const command = (lines[0] as { command: number }).command;
+  const guardian = parentPid(command) ?? 0;
+  expect(argvOf(guardian)?.[0]).toBe('tethered-guardian');
+  return { parent, lines, command, guardian };
+}
+
 function cleanup(marker: string, onTestFinished: (fn: () => void) => void): void {
   onTestFinished(() => {
     for (const pid of liveTree(marker)) killQuietly(pid);
@@ -118,18 +144,12 @@ describe.concurrent('killTree', () => {
   }) => {
     const marker = uniqueMarker();
     cleanup(marker, onTestFinished);
-    const parent = nodeChildProcess.spawn(process.execPath, [forkerParent, marker], {
-      stdio: ['pipe', 'pipe', 'inherit'],
-      env: { ...process.env, TETHERED_TEST_WALK_PAUSE_MS: '300' },
-    });
-    onTestFinished(() => {
-      killQuietly(parent);
-    });
-    const lines = jsonLines(parent.stdout);
-    expect(await waitFor(() => lines.length >= 1, 10_000)).toBe(true);
-    const { command } = lines[0] as { command: number };
-    const guardian = parentPid(command) ?? 0;
-    expect(argvOf(guardian)?.[0]).toBe('tethered-guardian');
+    const { parent, lines, guardian } = await startPausedWalkParent(
+      forkerParent,
+      [marker],
+      300,
+      onTestFinished,
+    );
     // 20 sleeps: the first walk takes 20 x 300 ms = 6 s.
     expect(await waitFor(() => liveTree(marker).length >= 20, 30_000)).toBe(true);
     parent.stdin.write('killtree\n');
@@ -183,18 +203,13 @@ describe.each(['killtree', 'kill'])('%s', (action) => {
           for (const pid of liveTree(m)) killQuietly(pid);
         }
       });
-      const parent = nodeChildProcess.spawn(process.execPath, [reuseParent, marker, marker2], {
-        stdio: ['pipe', 'pipe', 'inherit'],
-        env: { ...process.env, TETHERED_TEST_WALK_PAUSE_MS: '3000' },
-      });
-      onTestFinished(() => {
-        killQuietly(parent);
-      });
-      const lines = jsonLines(parent.stdout);
-      expect(await waitFor(() => lines.length >= 1, 5000)).toBe(true);
-      const { command, grandchild } = lines[0] as { command: number; grandchild: number };
-      const guardian = parentPid(command) ?? 0;
-      expect(argvOf(guardian)?.[0]).toBe('tethered-guardian');
+      const { parent, lines, command, guardian } = await startPausedWalkParent(
+        reuseParent,
+        [marker, marker2],
+        3000,
+        onTestFinished,
+      );
+      const { grandchild } = lines[0] as { grandchild: number };
       expect(parentPid(grandchild)).toBe(command);
 
       parent.stdin.write(`${action}\n`);
