@@ -1,6 +1,7 @@
 // Loads the native addon once per environment and describes its raw, flat surface.
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { warnOnce } from './errors.js';
 
 /**
  * The launch both spawn() and spawnSync() start with, at the same positions: uid and gid are
@@ -167,4 +168,19 @@ export function bindingState(): BindingState {
     state = load();
   }
   return state;
+}
+
+/**
+ * Warns, once per environment, that a child starts untethered because the addon that should have
+ * loaded did not. A transient failure (no fds or memory for the dlopen) is retried at the next
+ * spawn, and the addon is fine: reinstalling would not help, so it does not warn.
+ */
+export function warnUntethered(current: BindingState): void {
+  if (current.binding !== undefined || current.expected || current.transient === true) return;
+  warnOnce(
+    'TETHERED_NO_ADDON',
+    `${current.reason}. Children start WITHOUT a death signal (plain node:child_process behaviour). ` +
+      'Fix: reinstall without --ignore-scripts, or run `npm rebuild tethered` (building needs a ' +
+      'C++ compiler, make and Python); pass requireTether: true to refuse untethered children.',
+  );
 }

@@ -2,8 +2,7 @@
 // once tethered/register ran) swaps Node's Process handle for a TetheredHandle first.
 import * as childProcess from 'node:child_process';
 import { Armed } from './armed.js';
-import { bindingState } from './binding.js';
-import { warnOnce } from './errors.js';
+import { bindingState, warnUntethered } from './binding.js';
 import { TetheredHandle } from './handle.js';
 import {
   launchModeOf,
@@ -103,17 +102,7 @@ function adopt(
   const nodeHandle = child._handle;
   if (state.binding === undefined || nodeHandle === null) {
     if (requireTether) throw tetherUnavailable(state.reason ?? 'no process handle');
-    // Once per environment: this child (and every later one) starts untethered. A transient
-    // failure (no fds or memory for the dlopen) is retried at the next spawn, and the addon is
-    // fine: reinstalling would not help, so it does not warn.
-    if (state.binding === undefined && !state.expected && state.transient !== true) {
-      warnOnce(
-        'TETHERED_NO_ADDON',
-        `${state.reason}. Children start WITHOUT a death signal (plain node:child_process behaviour). ` +
-          'Fix: reinstall without --ignore-scripts, or run `npm rebuild tethered` (building needs a ' +
-          'C++ compiler, make and Python); pass requireTether: true to refuse untethered children.',
-      );
-    }
+    warnUntethered(state); // this child (and every later one) starts untethered
     return;
   }
   const registry = registryFor(state.binding);

@@ -5,7 +5,7 @@
 import * as childProcess from 'node:child_process';
 import { constants as osConstants } from 'node:os';
 import { Armed } from './armed.js';
-import { bindingState, type NativeBinding } from './binding.js';
+import { bindingState, warnUntethered, type NativeBinding } from './binding.js';
 import {
   isPipe,
   launchArgs,
@@ -219,6 +219,7 @@ function runTethered(
   if (state.binding === undefined || typeof plan === 'string') {
     // Node's own runner, untethered (it also throws or aborts where Node does for odd options).
     if (requireTether) throw tetherUnavailable(typeof plan === 'string' ? plan : 'unknown');
+    warnUntethered(state);
     return untethered();
   }
   return resultOf(state.binding.spawnSync(...plan));

@@ -253,7 +253,7 @@ describe('consumers of the installed package', () => {
   });
 
   it(
-    'installed with --ignore-scripts and no matching prebuild: one TetheredWarning at the first spawn',
+    'installed with --ignore-scripts and no matching prebuild: one TetheredWarning at the first spawn, sync or not',
     () => {
       const dir = scriptless;
       expect(scriptlessInstall.status, scriptlessInstall.output).toBe(0);
@@ -277,6 +277,17 @@ describe('consumers of the installed package', () => {
       expect(warnings[0]).toMatch(/^\(node:\d+\) \[TETHERED_NO_ADDON\] TetheredWarning: /);
       expect(warnings[0]).toMatch(/No native build was found/);
       expect(warnings[0]).toMatch(/npm rebuild tethered/);
+      // The synchronous functions alone warn the same way, once.
+      const sync = runFixture('no-addon-sync.mjs', {}, dir);
+      expect(sync).toMatchObject({
+        statuses: [0, 'ok\n'],
+        requireTether: 'ERR_TETHER_UNAVAILABLE',
+      });
+      const syncWarnings = String(sync['stderr'])
+        .split('\n')
+        .filter((line) => line.includes('TetheredWarning'));
+      expect(syncWarnings, String(sync['stderr'])).toHaveLength(1);
+      expect(syncWarnings[0]).toMatch(/\[TETHERED_NO_ADDON\] TetheredWarning: .*No native build/);
       // The same install with the documented test switch: silent.
       const forced = runFixture('no-addon.mjs', { TETHERED_FORCE_FALLBACK: '1' }, dir);
       expect(forced['stderr']).toBe('');
