@@ -287,9 +287,8 @@ inline void SignalOne(Walk* walk, const Found& process) {
 // first and signalled after: a descendant orphaned by the signal to its parent is still the
 // process that was proven to be in the tree. A subreaper, to which orphans come back, may set
 // walk->signal_at_once instead: each process is signalled as soon as it is proven, before its
-// children are read (`found` is not written). At `cap`
-// processes it sets walk->truncated and stops: a walk's work is bounded even while the tree grows
-// as fast as it is read.
+// children are read (`found` is not written). At `cap` processes it sets walk->truncated and
+// stops: a walk's work is bounded even while the tree grows as fast as it is read.
 inline void CollectChildrenOf(Walk* walk, Found* found, int cap, int* count, pid_t parent,
                               int parent_pidfd, int depth) {
   const bool own = parent == walk->self;
