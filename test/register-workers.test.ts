@@ -58,6 +58,9 @@ async function killParentOf(flags: string[], mode: string, duration: string): Pr
   });
   started.push(...report.pids.map(watch));
   expect(report.pids).toHaveLength(5);
+  // A child's /proc cmdline is laid out by its execve after the spawn returned (the kernel releases
+  // the vfork parent first, as after Node's own spawn): a child seconds-old may still show none.
+  await waitFor(() => sleepers(duration).length === 5, 10_000);
   expect(sleepers(duration)).toHaveLength(5);
   expect(stderr).toBe('');
   const exited = new Promise((resolve) => parent.once('exit', resolve));

@@ -184,7 +184,8 @@ describe.concurrent('descendants of a sync tree call die with the parent', () =>
         onTestFinished,
       );
       const { pid } = JSON.parse(await parent.line) as { pid: number };
-      expect(argvOf(pid)).toContain(parent.marker);
+      // `echo $!` runs while the backgrounded sleep may still be a forked sh or inside its execve.
+      expect(await waitFor(() => argvOf(pid)?.[1] === parent.marker, 5000)).toBe(true);
       killQuietly(parent.child);
       expect(await waitFor(() => !isAlive(parent.child.pid ?? 0), 5000)).toBe(true);
       // tree: grace 3 s is never needed (sleep dies of SIGTERM); the control gets the same wait.
