@@ -7,7 +7,14 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { fixturePath } from './helpers/fixtures.js';
 import { python } from './fixtures/tether/harness.js';
-import { isAlive, killQuietly, parentPid, waitFor, waitForDeath } from './helpers/proc.js';
+import {
+  describeProcess,
+  isAlive,
+  killQuietly,
+  parentPid,
+  waitFor,
+  waitForDeath,
+} from './helpers/proc.js';
 
 const PARENT = fileURLToPath(new URL('./fixtures/tether/sync-parent.mjs', import.meta.url));
 const REGISTER = fileURLToPath(new URL('../lib/register.js', import.meta.url));
@@ -59,6 +66,22 @@ function findByArgv(argv: string[]): number | undefined {
   return undefined;
 }
 
+// How long a parent may take to start its sleeper (node, maybe a Worker, then sh): a bound, not a
+// figure. A fully loaded machine once took over 10 s.
+const START_BOUND_MS = 45_000;
+
+/** Waits for `parent`'s `sleep <duration>` to run and records it for cleanup; fails otherwise. */
+async function sleeperOf(parent: ChildProcess, duration: string): Promise<number | undefined> {
+  let sleeper: number | undefined;
+  const found = await waitFor(
+    () => (sleeper = findByArgv(['sleep', duration])) !== undefined,
+    START_BOUND_MS,
+  );
+  expect(found, `no sleeper; parent ${describeProcess(parent.pid ?? 0)}`).toBe(true);
+  if (sleeper !== undefined) sleepers.push({ pid: sleeper, argv: ['sleep', duration] });
+  return sleeper;
+}
+
 describe('a tethered synchronous child dies with its parent', () => {
   it.for([
     ['main', '61.401'],
@@ -68,12 +91,8 @@ describe('a tethered synchronous child dies with its parent', () => {
     'parent SIGKILLed while blocked in execSync (%s): the child is gone',
     async ([how, duration]) => {
       const parent = startParent(`exec sleep ${duration}`, how);
-      let sleeper: number | undefined;
-      expect(
-        await waitFor(() => (sleeper = findByArgv(['sleep', duration])) !== undefined, 10_000),
-      ).toBe(true);
+      const sleeper = await sleeperOf(parent, duration);
       if (sleeper === undefined) return;
-      sleepers.push({ pid: sleeper, argv: ['sleep', duration] });
       expect(parentPid(sleeper)).toBe(parent.pid);
       expect(isAlive(sleeper)).toBe(true);
 
@@ -86,12 +105,8 @@ describe('a tethered synchronous child dies with its parent', () => {
   it('control: an untethered execSync child outlives its SIGKILLed parent', async () => {
     const duration = '61.404';
     const parent = startParent(`exec sleep ${duration}`, 'node');
-    let sleeper: number | undefined;
-    expect(
-      await waitFor(() => (sleeper = findByArgv(['sleep', duration])) !== undefined, 10_000),
-    ).toBe(true);
+    const sleeper = await sleeperOf(parent, duration);
     if (sleeper === undefined) return;
-    sleepers.push({ pid: sleeper, argv: ['sleep', duration] });
     parent.kill('SIGKILL');
     await parent.output;
     expect(await waitForDeath(sleeper, 500)).toBe(false);
