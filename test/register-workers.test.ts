@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { isAlive, killQuietly, waitFor, watch } from './helpers/proc.js';
+import { isAlive, killQuietly, START_BOUND_MS, waitFor, watch } from './helpers/proc.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const FIXTURE = fileURLToPath(new URL('./fixtures/tether/register-workers.mjs', import.meta.url));
@@ -60,7 +60,7 @@ async function killParentOf(flags: string[], mode: string, duration: string): Pr
   expect(report.pids).toHaveLength(5);
   // A child's /proc cmdline is laid out by its execve after the spawn returned (the kernel releases
   // the vfork parent first, as after Node's own spawn): a child seconds-old may still show none.
-  await waitFor(() => sleepers(duration).length === 5, 10_000);
+  await waitFor(() => sleepers(duration).length === 5, START_BOUND_MS);
   expect(sleepers(duration)).toHaveLength(5);
   expect(stderr).toBe('');
   const exited = new Promise((resolve) => parent.once('exit', resolve));

@@ -12,6 +12,7 @@ import {
   isAlive,
   killQuietly,
   parentPid,
+  START_BOUND_MS,
   waitFor,
   waitForDeath,
 } from './helpers/proc.js';
@@ -65,10 +66,6 @@ function findByArgv(argv: string[]): number | undefined {
   }
   return undefined;
 }
-
-// How long a parent may take to start its sleeper (node, maybe a Worker, then sh): a bound, not a
-// figure. A fully loaded machine once took over 10 s.
-const START_BOUND_MS = 45_000;
 
 /** Waits for `parent`'s `sleep <duration>` to run and records it for cleanup; fails otherwise. */
 async function sleeperOf(parent: ChildProcess, duration: string): Promise<number | undefined> {

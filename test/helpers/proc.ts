@@ -106,6 +106,13 @@ export function childrenOf(ppid: number, state?: string): number[] {
   return out;
 }
 
+/**
+ * How long a test waits for processes it started to be running (a parent's first line, a whole
+ * tree): a bound that a passing run never reaches, not a figure. Under a fully loaded suite,
+ * starting node, a Worker and a shell has taken over 10 s.
+ */
+export const START_BOUND_MS = 45_000;
+
 /** Polls `predicate` every `intervalMs` until it holds; false if `timeoutMs` passes first. */
 export async function waitFor(
   predicate: () => boolean,

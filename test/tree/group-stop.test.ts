@@ -12,6 +12,7 @@ import {
   parentPid,
   processGroup,
   processState,
+  START_BOUND_MS,
   waitFor,
   watch,
 } from '../helpers/proc.js';
@@ -57,7 +58,7 @@ describe.concurrent('tree mode and process groups', () => {
       { detached: true },
     );
     cleanup(marker, onTestFinished, [parent]);
-    expect(await waitFor(() => treeComplete(marker), 10_000)).toBe(true);
+    expect(await waitFor(() => treeComplete(marker), START_BOUND_MS)).toBe(true);
     const guardian = parentPid(pid) ?? 0;
     const groups = { command: processGroup(pid), guardian: processGroup(guardian) };
     process.kill(-(parent.pid ?? 0), 'SIGKILL');

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { killQuietly, waitFor } from '../helpers/proc.js';
+import { killQuietly, START_BOUND_MS, waitFor } from '../helpers/proc.js';
 import { liveTree, uniqueMarker } from './tree-procs.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -51,7 +51,7 @@ describe.concurrent('tree mode in other hosts', () => {
       for (const pid of liveTree(marker)) killQuietly(pid);
     });
     const { kill } = await host(['worker', marker], onTestFinished);
-    expect(await waitFor(() => liveTree(marker).length === 3, 5000)).toBe(true);
+    expect(await waitFor(() => liveTree(marker).length === 3, START_BOUND_MS)).toBe(true);
     kill();
     expect(await waitFor(() => liveTree(marker).length === 0, 4000)).toBe(true);
   });
@@ -67,7 +67,7 @@ describe.concurrent('tree mode in other hosts', () => {
       env: { TETHERED_DEFAULTS: '{"tree":true}' },
       flags: ['--import', 'tethered/register'],
     });
-    expect(await waitFor(() => liveTree(marker).length === 3, 5000)).toBe(true);
+    expect(await waitFor(() => liveTree(marker).length === 3, START_BOUND_MS)).toBe(true);
     kill();
     expect(await waitFor(() => liveTree(marker).length === 0, 4000)).toBe(true);
   });
@@ -82,7 +82,7 @@ describe.concurrent('tree mode in other hosts', () => {
     const { kill } = await host(['execa', marker], onTestFinished, {
       flags: ['--import', 'tethered/register'],
     });
-    expect(await waitFor(() => liveTree(marker).length === 3, 5000)).toBe(true);
+    expect(await waitFor(() => liveTree(marker).length === 3, START_BOUND_MS)).toBe(true);
     kill();
     expect(await waitFor(() => liveTree(marker).length === 2, 4000)).toBe(true);
   });

@@ -8,7 +8,14 @@ import type { Readable } from 'node:stream';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { capabilities, killTree, spawn } from '../../lib/index.js';
-import { isAlive, killQuietly, parentPid, processState, waitFor } from '../helpers/proc.js';
+import {
+  isAlive,
+  killQuietly,
+  parentPid,
+  processState,
+  START_BOUND_MS,
+  waitFor,
+} from '../helpers/proc.js';
 import { argvOf, liveTree, treeComplete, uniqueMarker } from './tree-procs.js';
 
 const treeScript = new URL('../fixtures/tree/tree.sh', import.meta.url).pathname;
@@ -51,7 +58,7 @@ async function startPausedWalkParent(
     killQuietly(parent);
   });
   const lines = jsonLines(parent.stdout);
-  expect(await waitFor(() => lines.length >= 1, 10_000)).toBe(true);
+  expect(await waitFor(() => lines.length >= 1, START_BOUND_MS)).toBe(true);
   const command = (lines[0] as { command: number }).command;
   const guardian = parentPid(command) ?? 0;
   expect(argvOf(guardian)?.[0]).toBe('tethered-guardian');
@@ -71,7 +78,7 @@ describe.concurrent('killTree', () => {
     const marker = uniqueMarker();
     cleanup(marker, onTestFinished);
     const child = spawn('sh', [treeScript, marker], { tree: true, stdio: 'ignore' });
-    expect(await waitFor(() => treeComplete(marker), 10_000)).toBe(true);
+    expect(await waitFor(() => treeComplete(marker), START_BOUND_MS)).toBe(true);
     const exited = once(child, 'exit');
     expect(killTree(child, 'SIGTERM', { graceMs: 300 })).toBe(true);
     expect(await waitFor(() => liveTree(marker).length === 0, 1300)).toBe(true);
@@ -114,7 +121,7 @@ describe.concurrent('killTree', () => {
     const child = spawn('sh', ['-c', `sleep ${marker} & sleep ${marker}; true`], {
       stdio: 'ignore',
     });
-    expect(await waitFor(() => liveTree(marker).length === 2, 5000)).toBe(true);
+    expect(await waitFor(() => liveTree(marker).length === 2, START_BOUND_MS)).toBe(true);
     expect(killTree(child)).toBe(true);
     expect(await once(child, 'exit')).toEqual([null, 'SIGTERM']);
     // Without pidfds only the child itself can be signalled safely (README, "Tree mode").
@@ -128,7 +135,7 @@ describe.concurrent('killTree', () => {
     const child = nodeChildProcess.spawn('sh', ['-c', `sleep ${marker} & sleep ${marker}; true`], {
       stdio: 'ignore',
     });
-    expect(await waitFor(() => liveTree(marker).length === 2, 5000)).toBe(true);
+    expect(await waitFor(() => liveTree(marker).length === 2, START_BOUND_MS)).toBe(true);
     expect(killTree(child)).toBe(true);
     expect(await once(child, 'exit')).toEqual([null, 'SIGTERM']);
     const expected = pidfd ? 0 : 2;
@@ -153,7 +160,7 @@ describe.concurrent('killTree', () => {
     // 20 sleeps: the first walk takes 20 x 300 ms = 6 s.
     expect(await waitFor(() => liveTree(marker).length >= 20, 30_000)).toBe(true);
     parent.stdin.write('killtree\n');
-    expect(await waitFor(() => lines.length >= 2, 10_000)).toBe(true);
+    expect(await waitFor(() => lines.length >= 2, START_BOUND_MS)).toBe(true);
     expect(lines[1]).toEqual({ sent: true });
     const gone = await waitFor(() => processState(guardian) === undefined, 60_000, 50);
     expect(liveTree(marker).filter((pid) => pid !== parent.pid)).toEqual([]);

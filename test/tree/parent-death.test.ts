@@ -4,7 +4,7 @@
 // grandchildren: the control that shows the check can see survivors.
 import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { killQuietly, processState, waitFor } from '../helpers/proc.js';
+import { killQuietly, processState, START_BOUND_MS, waitFor } from '../helpers/proc.js';
 import { liveTree, marked, treeComplete, uniqueMarker } from './tree-procs.js';
 
 const GRACE_MS = 500;
@@ -41,7 +41,7 @@ async function startTree(
     });
   });
   const { pid } = JSON.parse(line) as { pid: number };
-  expect(await waitFor(() => treeComplete(marker), 10_000)).toBe(true);
+  expect(await waitFor(() => treeComplete(marker), START_BOUND_MS)).toBe(true);
   return { parent, child: pid, marker };
 }
 

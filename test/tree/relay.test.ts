@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { exec, execFile, fork, spawn, spawnAsync } from '../../lib/index.js';
-import { killQuietly, parentPid, waitFor } from '../helpers/proc.js';
+import { killQuietly, parentPid, START_BOUND_MS, waitFor } from '../helpers/proc.js';
 import { argvOf, liveTree, uniqueMarker } from './tree-procs.js';
 
 const echoIpc = new URL('../fixtures/tree/echo-ipc.mjs', import.meta.url).pathname;
@@ -158,7 +158,7 @@ describe.concurrent('tree: true relays', () => {
         stdio: 'ignore',
       });
       const pid = child.pid ?? 0;
-      expect(await waitFor(() => liveTree(marker).length === 2, 5000)).toBe(true);
+      expect(await waitFor(() => liveTree(marker).length === 2, START_BOUND_MS)).toBe(true);
       const uidOf = (p: number): string | undefined =>
         /^Uid:\s+(\d+)/m.exec(readFileSync(`/proc/${p}/status`, 'utf8'))?.[1];
       expect(uidOf(pid)).toBe('65534');

@@ -9,7 +9,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import * as tethered from '../../lib/index.js';
-import { childrenOf, isAlive, killQuietly, processState, waitFor } from '../helpers/proc.js';
+import {
+  childrenOf,
+  isAlive,
+  killQuietly,
+  processState,
+  START_BOUND_MS,
+  waitFor,
+} from '../helpers/proc.js';
 import { argvOf, liveTree, marked, uniqueMarker } from './tree-procs.js';
 
 const PARENT = new URL('../fixtures/tree/sync-parent.mjs', import.meta.url).pathname;
@@ -185,7 +192,7 @@ describe.concurrent('descendants of a sync tree call die with the parent', () =>
       );
       const { pid } = JSON.parse(await parent.line) as { pid: number };
       // `echo $!` runs while the backgrounded sleep may still be a forked sh or inside its execve.
-      expect(await waitFor(() => argvOf(pid)?.[1] === parent.marker, 5000)).toBe(true);
+      expect(await waitFor(() => argvOf(pid)?.[1] === parent.marker, START_BOUND_MS)).toBe(true);
       killQuietly(parent.child);
       expect(await waitFor(() => !isAlive(parent.child.pid ?? 0), 5000)).toBe(true);
       // tree: grace 3 s is never needed (sleep dies of SIGTERM); the control gets the same wait.
@@ -201,7 +208,7 @@ describe.concurrent('descendants of a sync tree call die with the parent', () =>
       { when: 'during', options: { tree: true }, defaults: null, worker: false },
       onTestFinished,
     );
-    expect(await waitFor(() => live(parent.marker) === 2, 5000)).toBe(true);
+    expect(await waitFor(() => live(parent.marker) === 2, START_BOUND_MS)).toBe(true);
     killQuietly(parent.child);
     expect(await waitFor(() => live(parent.marker) === 0, 2000)).toBe(true);
   });

@@ -6,7 +6,14 @@ import { chmodSync, chownSync, copyFileSync, mkdirSync, readFileSync } from 'nod
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { isRoot, NOBODY, stageForNobody } from '../helpers/as-nobody.js';
-import { killQuietly, parentPid, processState, statusField, waitFor } from '../helpers/proc.js';
+import {
+  killQuietly,
+  parentPid,
+  processState,
+  statusField,
+  START_BOUND_MS,
+  waitFor,
+} from '../helpers/proc.js';
 import { buildSwarm, PARENT_SCRIPT, startParent } from './swarm.js';
 import { liveTree, marked, uniqueMarker } from './tree-procs.js';
 
@@ -67,7 +74,10 @@ if (isRoot) {
     const rootOwned = (): number[] =>
       liveTree(marker).filter((p) => statusField(p, 'Uid')?.split(/\s+/)[0] === '0');
     expect(
-      await waitFor(() => rootOwned().length === 1 && liveTree(marker).length === 3, 10_000),
+      await waitFor(
+        () => rootOwned().length === 1 && liveTree(marker).length === 3,
+        START_BOUND_MS,
+      ),
     ).toBe(true);
     const [survivor] = rootOwned();
     parent.kill('SIGKILL');
