@@ -13,7 +13,7 @@ import {
 } from './launch-request.js';
 import { optionsIndex, requestOfArguments, type LaunchMode } from './options.js';
 import type { Registry } from './registry.js';
-import { withTether, type TetherRequest } from './seam.js';
+import { armedSpawn, type TetherRequest } from './seam.js';
 import type { SpawnAsyncFunction } from './types.js';
 
 const UV_EINVAL = -osConstants.errno.EINVAL;
@@ -165,7 +165,7 @@ export const spawnAsync = function spawnAsync(
     const nodeSpawn = childProcess.spawn as (...a: unknown[]) => childProcess.ChildProcess;
     /** One pass of Node's spawn over the handle `makeHandle` gives; it settles on the child. */
     const pass = (passArgs: unknown[], makeHandle: TetherRequest['makeHandle']): void => {
-      const child = withTether({ ...request, makeHandle }, () => nodeSpawn(...passArgs));
+      const child = armedSpawn.during({ ...request, makeHandle }, () => nodeSpawn(...passArgs));
       settleOnSpawn(child, resolve, reject);
     };
     const replay = (handle: AsyncHandle): void => {

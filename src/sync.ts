@@ -17,7 +17,6 @@ import {
   launchModeOf,
   resolveTether,
   tetherUnavailable,
-  validateTetherRequest,
   type LaunchMode,
   type TetherRequest,
 } from './options.js';
@@ -48,7 +47,6 @@ interface SyncResult {
 
 let seam: SyncSeam | undefined;
 let installed = false;
-const pending = new Armed<TetherRequest>();
 
 /**
  * Finds the spawn_sync binding and checks that node:child_process really calls it, with a probe
@@ -100,35 +98,21 @@ export function syncSeamProblem(): string | undefined {
 }
 
 /** Replaces spawn_sync.spawn once; the replacement passes untethered calls straight to Node's. */
-function install(): SyncSeam {
+function install(): string | undefined {
   const found = syncSeam();
-  if (installed || found.problem !== undefined) return found;
+  if (installed || found.problem !== undefined) return found.problem;
   installed = true;
   const { binding, original } = found;
   binding.spawn = function spawn(this: unknown, options: Record<string, unknown>): unknown {
-    const request = pending.take(options);
+    const request = armedSpawnSync.take(options);
     if (request === undefined) return original.call(this, options);
     return runTethered(options, request, () => original.call(this, options));
   };
-  return found;
+  return undefined;
 }
 
-/** Runs `call` (Node's spawnSync, execSync or execFileSync) with the tether armed for its child. */
-export function withSyncTether<T>(request: TetherRequest, call: () => T): T {
-  validateTetherRequest(request, withSyncTether);
-  const found = install();
-  if (found.problem !== undefined) {
-    if (resolveTether(request, false).requireTether) throw tetherUnavailable(found.problem);
-    return call();
-  }
-  return pending.during(request, call);
-}
-
-/** Tethers every synchronous spawn from now on in this environment (tethered/register). */
-export function registerSyncGlobally(): void {
-  install();
-  pending.tetherEveryCall();
-}
+/** The request for the child a tethered spawnSync, execSync or execFileSync runs. */
+export const armedSpawnSync = new Armed<TetherRequest>(install);
 
 /** The flat arguments of the addon's spawnSync. */
 type Plan = Parameters<NativeBinding['spawnSync']>;
