@@ -10,13 +10,20 @@ import {
   type TetherRequest,
 } from './options.js';
 
-/** One seam's request slot; nested and reentrant calls restore the previous one. */
+/** One seam, installed on first use, and its request slot (nested calls restore the previous). */
 export class Armed<T extends TetherRequest> {
   #value: T | undefined;
   #everyCall = false;
+  #installed: { problem: string | undefined } | undefined;
 
-  /** `install` puts the seam in place (once) and says why it cannot be, if it cannot. */
-  constructor(private readonly install: () => string | undefined) {}
+  /** `installSeam` puts the seam in place and says why it cannot be, if it cannot. */
+  constructor(private readonly installSeam: () => string | undefined) {}
+
+  /** Installs the seam on the first call; why it cannot be, if it cannot. */
+  install(): string | undefined {
+    this.#installed ??= { problem: this.installSeam() };
+    return this.#installed.problem;
+  }
 
   /**
    * Runs `call` (one of Node's functions) with `value` armed, once `value` is valid and the seam

@@ -4,7 +4,7 @@ import { bindingState, type NativeFacts } from './binding.js';
 import { errnoName } from './errno.js';
 import { registryFor } from './registry.js';
 import { seamProblem } from './seam.js';
-import { syncSeamProblem } from './sync.js';
+import { armedSpawnSync } from './sync.js';
 import { treeSupport } from './tree-support.js';
 
 /** What this process can do; see {@link capabilities}. */
@@ -85,7 +85,7 @@ export function capabilities(): Capabilities {
   const notes = [...NOTES];
   const state = bindingState();
   const seam = seamProblem();
-  const syncProblem = syncSeamProblem();
+  const syncProblem = armedSpawnSync.install();
   if (state.binding === undefined || seam !== undefined) {
     const fallbackReason = state.reason ?? seam ?? 'unknown';
     return {

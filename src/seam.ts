@@ -58,13 +58,9 @@ export function seamProblem(): string | undefined {
   return undefined;
 }
 
-let installed = false;
-
-/** Wraps ChildProcess.prototype.spawn once; the wrapper takes {@link armedSpawn}'s request. */
+/** Wraps ChildProcess.prototype.spawn; the wrapper takes {@link armedSpawn}'s request. */
 function install(): string | undefined {
   if (nodeProtoSpawn === undefined) return MISSING_PROTO_SPAWN;
-  if (installed) return undefined;
-  installed = true;
   const original = nodeProtoSpawn;
   proto.spawn = function spawn(this: ChildProcessInternals, options) {
     const request = armedSpawn.take(options);
