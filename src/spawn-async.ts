@@ -99,27 +99,23 @@ class AsyncHandle extends TetheredHandle {
 /**
  * Resolves once `child` emitted 'spawn'; rejects with its 'error' if that comes first, or in the
  * same tick: with a signal that was aborted before the child ran, Node emits 'spawn' and then the
- * AbortError from the next tick, and that error is the outcome of the call.
+ * AbortError from the next tick, and that error is the outcome of the call (the promise keeps
+ * the first outcome).
  */
 function settleOnSpawn(
   child: childProcess.ChildProcess,
   resolve: (child: childProcess.ChildProcess) => void,
   reject: (error: unknown) => void,
 ): void {
-  let settled = false;
   const onSpawn = (): void => {
     // Node queued its abort listener (if any) after the 'spawn' tick: this one runs after it.
     process.nextTick(() => {
-      if (settled) return;
-      settled = true;
       child.off('error', onError);
       resolve(child);
     });
   };
   const onError = (error: unknown): void => {
     child.off('spawn', onSpawn);
-    if (settled) return;
-    settled = true;
     reject(error);
   };
   child.once('spawn', onSpawn);
