@@ -53,16 +53,13 @@ function tethered(
  */
 export const spawn = tethered(childProcess.spawn) as SpawnFunction;
 
-/**
- * Tethered `child_process.exec`: Node's function (callback form, `util.promisify` with
- * `{stdout, stderr}` and `.child`), with the child tethered; accepts `deathSignal`.
- */
+/** Tethered `child_process.exec` (Node's own, `util.promisify` form too); see {@link spawn}. */
 export const exec = tethered(childProcess.exec) as ExecFunction;
 
-/** Tethered `child_process.execFile`; see {@link exec}. */
+/** Tethered `child_process.execFile` (Node's own, `util.promisify` form too); see {@link spawn}. */
 export const execFile = tethered(childProcess.execFile) as ExecFileFunction;
 
-/** Tethered `child_process.fork`, with Node's IPC channel; accepts `deathSignal`. */
+/** Tethered `child_process.fork` (Node's own, with its IPC channel); see {@link spawn}. */
 export const fork = tethered(childProcess.fork) as ForkFunction;
 
 /**
