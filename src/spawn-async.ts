@@ -8,6 +8,7 @@ import {
   handOverParentEnds,
   isPipe,
   prepareLaunch,
+  UV_EINVAL,
   type HandleSpawnOptions,
   type PreparedLaunch,
 } from './launch-request.js';
@@ -15,8 +16,6 @@ import { optionsIndex, requestOfArguments, type LaunchMode } from './options.js'
 import type { Registry } from './registry.js';
 import { armedSpawn, type TetherRequest } from './seam.js';
 import type { SpawnAsyncFunction } from './types.js';
-
-const UV_EINVAL = -osConstants.errno.EINVAL;
 
 /** What a capture pass returns: an errno Node throws for, which spawnAsync recognises. */
 const CAPTURED = -osConstants.errno.ECANCELED;
