@@ -4,7 +4,7 @@ import { bindingState, type NativeFacts } from './binding.js';
 import { errnoName } from './errno.js';
 import { registryFor } from './registry.js';
 import { seamProblem } from './seam.js';
-import { syncSeamProblem } from './sync.js';
+import { armedSpawnSync } from './sync.js';
 import { treeSupport } from './tree-support.js';
 
 /** What this process can do; see {@link capabilities}. */
@@ -85,7 +85,7 @@ export function capabilities(): Capabilities {
   const notes = [...NOTES];
   const state = bindingState();
   const seam = seamProblem();
-  const syncProblem = syncSeamProblem();
+  const syncProblem = armedSpawnSync.install();
   if (state.binding === undefined || seam !== undefined) {
     const fallbackReason = state.reason ?? seam ?? 'unknown';
     return {
@@ -103,30 +103,23 @@ export function capabilities(): Capabilities {
     };
   }
   const facts = state.binding.facts();
-  const [tree, treeReason] = facts.started ? treeSupport(state.binding) : [false, ''];
+  const noThread = 'the spawner thread could not be started';
+  const startErrno = facts.startError === undefined ? '' : ` (${errnoName(facts.startError)})`;
+  const threadProblem = facts.started ? undefined : noThread + startErrno;
+  const [tree, treeReason] = facts.started ? treeSupport(state.binding) : [false, noThread];
   const initProblem = registryFor(state.binding).initProblem();
-  const result: Capabilities = {
+  const fallbackReason = initProblem ?? threadProblem ?? pidfdFallbackReason(facts);
+  const syncFallbackReason = syncProblem ?? threadProblem;
+  return {
     deathSignal: facts.started && initProblem === undefined,
     pidfd: facts.pidfd,
     cloneVfork: facts.started,
+    ...(fallbackReason !== undefined && { fallbackReason }),
     sync: facts.started && syncProblem === undefined,
+    ...(syncFallbackReason !== undefined && { syncFallbackReason }),
     tree,
+    ...(!tree && { treeReason }),
     canSignalOtherUids,
     notes,
   };
-  if (syncProblem !== undefined) result.syncFallbackReason = syncProblem;
-  if (!tree) {
-    result.treeReason = facts.started ? treeReason : 'the spawner thread could not be started';
-  }
-  if (initProblem !== undefined) {
-    result.fallbackReason = initProblem;
-  } else if (!facts.started) {
-    const errno = facts.startError === undefined ? '' : ` (${errnoName(facts.startError)})`;
-    result.fallbackReason = `the spawner thread could not be started${errno}`;
-    result.syncFallbackReason ??= result.fallbackReason;
-  } else {
-    const reason = pidfdFallbackReason(facts);
-    if (reason !== undefined) result.fallbackReason = reason;
-  }
-  return result;
 }

@@ -1,10 +1,11 @@
 // spawn, exec, execFile, fork, spawnSync, execSync, execFileSync: Node's own functions, run with
-// the tether armed for their child (withTether for the seam, withSyncTether for the sync seam).
+// the tether armed for their child (armedSpawn for the seam, armedSpawnSync for the sync seam).
 import * as childProcess from 'node:child_process';
 import { promisify } from 'node:util';
+import type { Armed } from './armed.js';
 import { requestOfArguments, type TetherRequest } from './options.js';
-import { withTether } from './seam.js';
-import { withSyncTether } from './sync.js';
+import { armedSpawn } from './seam.js';
+import { armedSpawnSync } from './sync.js';
 import type {
   ExecFileFunction,
   ExecFileSyncFunction,
@@ -17,18 +18,18 @@ import type {
 
 type AnyFunction = (...args: unknown[]) => unknown;
 
-/** withTether or withSyncTether: runs a call of Node's with the tether armed for its child. */
-type Arm = (request: TetherRequest, call: () => unknown) => unknown;
-
 /**
- * Wraps one of Node's functions so that its child is tethered by `arm`, keeping its name and
- * its `util.promisify` form. The options are looked for from the second argument on (execSync
- * takes them second, like the others).
+ * Wraps one of Node's functions so that its child is tethered through `armed`, keeping its name
+ * and its `util.promisify` form. The options are looked for from the second argument on
+ * (execSync takes them second, like the others).
  */
-function tethered(nodeFunction: (...args: never[]) => unknown, arm: Arm = withTether): unknown {
+function tethered(
+  nodeFunction: (...args: never[]) => unknown,
+  armed: Armed<TetherRequest> = armedSpawn,
+): unknown {
   const tether = (call: AnyFunction): AnyFunction =>
     function (this: unknown, ...args: unknown[]) {
-      return arm(requestOfArguments(args), () => call.apply(this, args));
+      return armed.during(requestOfArguments(args), () => call.apply(this, args));
     };
   const wrapped = tether(nodeFunction as AnyFunction);
   const custom = (nodeFunction as unknown as Record<symbol, unknown>)[promisify.custom];
@@ -52,16 +53,13 @@ function tethered(nodeFunction: (...args: never[]) => unknown, arm: Arm = withTe
  */
 export const spawn = tethered(childProcess.spawn) as SpawnFunction;
 
-/**
- * Tethered `child_process.exec`: Node's function (callback form, `util.promisify` with
- * `{stdout, stderr}` and `.child`), with the child tethered; accepts `deathSignal`.
- */
+/** Tethered `child_process.exec` (Node's own, `util.promisify` form too); see {@link spawn}. */
 export const exec = tethered(childProcess.exec) as ExecFunction;
 
-/** Tethered `child_process.execFile`; see {@link exec}. */
+/** Tethered `child_process.execFile` (Node's own, `util.promisify` form too); see {@link spawn}. */
 export const execFile = tethered(childProcess.execFile) as ExecFileFunction;
 
-/** Tethered `child_process.fork`, with Node's IPC channel; accepts `deathSignal`. */
+/** Tethered `child_process.fork` (Node's own, with its IPC channel); see {@link spawn}. */
 export const fork = tethered(childProcess.fork) as ForkFunction;
 
 /**
@@ -70,13 +68,13 @@ export const fork = tethered(childProcess.fork) as ForkFunction;
  * and waited for on the calling thread; plus the options of `TetherOptions`. Differences from
  * Node: none observable in the result; the child is tethered.
  */
-export const spawnSync = tethered(childProcess.spawnSync, withSyncTether) as SpawnSyncFunction;
+export const spawnSync = tethered(childProcess.spawnSync, armedSpawnSync) as SpawnSyncFunction;
 
 /** Tethered `child_process.execSync`; see {@link spawnSync}. Throws exactly what Node throws. */
-export const execSync = tethered(childProcess.execSync, withSyncTether) as ExecSyncFunction;
+export const execSync = tethered(childProcess.execSync, armedSpawnSync) as ExecSyncFunction;
 
 /** Tethered `child_process.execFileSync`; see {@link spawnSync}. */
 export const execFileSync = tethered(
   childProcess.execFileSync,
-  withSyncTether,
+  armedSpawnSync,
 ) as ExecFileSyncFunction;

@@ -26,18 +26,16 @@ export class TetheredHandle {
   /** Installed by Node's ChildProcess constructor (moved over from its own handle). */
   onexit: ((exitCode: number, signalCode: string) => void) | undefined;
 
-  protected readonly registry: Registry;
-  protected readonly mode: LaunchMode;
   #childId = 0;
   #live = false;
   #reaped = false;
   #refed = true;
   #closed = false;
 
-  constructor(registry: Registry, mode: LaunchMode) {
-    this.registry = registry;
-    this.mode = mode;
-  }
+  constructor(
+    protected readonly registry: Registry,
+    protected readonly mode: LaunchMode,
+  ) {}
 
   /** Whether this child runs under a guardian (tree mode). */
   get tree(): boolean {

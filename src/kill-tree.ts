@@ -41,7 +41,7 @@ export function killTree(
     throw nodeError(TypeError, 'ERR_UNKNOWN_SIGNAL', `Unknown signal: ${String(signal)}`);
   }
   const graceMs = options.graceMs;
-  if (graceMs !== undefined) validateTreeGraceMs(graceMs, 'options.graceMs');
+  validateTreeGraceMs(graceMs, 'options.graceMs');
   const exited = child.exitCode !== null || child.signalCode !== null;
   const handle = tetheredHandleOf(child);
   if (handle !== undefined) {

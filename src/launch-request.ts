@@ -5,7 +5,7 @@ import { constants as osConstants } from 'node:os';
 import type { LaunchArgs, NativeBinding } from './binding.js';
 import type { LaunchMode } from './options.js';
 
-const UV_EINVAL = -osConstants.errno.EINVAL;
+export const UV_EINVAL = -osConstants.errno.EINVAL;
 
 /**
  * Failures after which libuv still opens the parent ends of 'pipe' slots (the child existed or

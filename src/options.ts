@@ -23,7 +23,7 @@ export const VALIDATORS = {
   requireTether: booleanOption('requireTether'),
   tree: booleanOption('tree'),
   treeGraceMs: (value) => {
-    if (value !== undefined) validateTreeGraceMs(value);
+    validateTreeGraceMs(value);
   },
   killDescendants: booleanOption('killDescendants'),
 } satisfies Record<string, Validator>;
@@ -60,7 +60,13 @@ export function validateTetherRequest(request: TetherRequest, above: AnyFunction
   for (const [name, validate] of Object.entries(VALIDATORS)) {
     validate(request[name as OptionName], above);
   }
-  if (request.tree === true && request.deathSignal === null) throw treeWithoutDeathSignal();
+  if (request.tree === true && request.deathSignal === null) {
+    throw nodeError(
+      TypeError,
+      'ERR_INVALID_ARG_VALUE',
+      'The "options.deathSignal" property cannot be null when "options.tree" is true: a tree child is always tethered (use deathSignal: "SIGKILL" for no grace period)',
+    );
+  }
   getDefaults();
 }
 
@@ -252,8 +258,9 @@ function booleanOption(name: string): Validator {
   };
 }
 
-/** Node's ERR_INVALID_ARG_TYPE / ERR_OUT_OF_RANGE for a grace period that is not 0..2^31-1 ms. */
+/** Node's ERR_INVALID_ARG_TYPE / ERR_OUT_OF_RANGE for a grace period not undefined or 0..2^31-1. */
 export function validateTreeGraceMs(value: unknown, name = 'options.treeGraceMs'): void {
+  if (value === undefined) return;
   if (typeof value !== 'number') {
     throw nodeError(
       TypeError,
@@ -268,13 +275,4 @@ export function validateTreeGraceMs(value: unknown, name = 'options.treeGraceMs'
       `The value of "${name}" is out of range. It must be an integer >= 0 && <= 2147483647. Received ${String(value)}`,
     );
   }
-}
-
-/** `tree: true` with `deathSignal: null` asks for two opposite things. */
-function treeWithoutDeathSignal(): Error {
-  return nodeError(
-    TypeError,
-    'ERR_INVALID_ARG_VALUE',
-    'The "options.deathSignal" property cannot be null when "options.tree" is true: a tree child is always tethered (use deathSignal: "SIGKILL" for no grace period)',
-  );
 }

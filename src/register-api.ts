@@ -1,7 +1,7 @@
 // register(): what importing tethered/register does, as a function that also takes defaults.
 import { getDefaults, setDefaults, type TetherDefaults } from './defaults.js';
-import { registerGlobally } from './seam.js';
-import { registerSyncGlobally } from './sync.js';
+import { armedSpawn } from './seam.js';
+import { armedSpawnSync } from './sync.js';
 import { coverWorkers } from './workers.js';
 
 /**
@@ -15,7 +15,7 @@ export function register(defaults?: TetherDefaults): void {
   // A bad TETHERED_DEFAULTS (or argument) throws here, before anything is registered.
   if (defaults === undefined) getDefaults();
   else setDefaults(defaults);
-  registerGlobally();
-  registerSyncGlobally();
+  armedSpawn.tetherEveryCall();
+  armedSpawnSync.tetherEveryCall();
   coverWorkers();
 }

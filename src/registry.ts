@@ -16,20 +16,18 @@ export class Registry {
   readonly #queued = new Map<number, LaunchSettled>();
   #keepAlive = 0;
   #nextToken = 1;
-  #initialized = false;
 
   constructor(readonly binding: NativeBinding) {}
 
-  /** -errno of the last failed `init` (0 once it succeeded): no child can be reported then. */
-  initError = 0;
+  /** -errno of the last `init` (1 before the first): while not 0, no exit can be reported. */
+  initError = 1;
 
   /** Sets up this environment's event delivery; after a failure, tries again on the next call. */
   ensureInit(): void {
-    if (this.#initialized) return;
+    if (this.initError === 0) return;
     this.initError = this.binding.init((kind, id, a, b, c) => {
       this.#onEvent(kind, id, a, b, c);
     });
-    this.#initialized = this.initError === 0;
   }
 
   /** Why this environment cannot launch tethered children, or undefined when it can. */

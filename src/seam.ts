@@ -8,7 +8,6 @@ import {
   launchModeOf,
   resolveTether,
   tetherUnavailable,
-  validateTetherRequest,
   type LaunchMode,
   type TetherRequest as TetherOptionsRequest,
 } from './options.js';
@@ -34,8 +33,7 @@ export interface TetherRequest extends TetherOptionsRequest {
 const proto = childProcess.ChildProcess.prototype as unknown as { spawn: ProtoSpawn };
 const nodeProtoSpawn: ProtoSpawn | undefined =
   typeof proto.spawn === 'function' ? proto.spawn : undefined;
-
-const pending = new Armed<TetherRequest>();
+const MISSING_PROTO_SPAWN = 'ChildProcess.prototype.spawn is missing on this Node version';
 
 /** Each tethered ChildProcess's handle: Node drops `_handle` at exit, killTree() needs it later. */
 const handles = new WeakMap<object, TetheredHandle>();
@@ -44,13 +42,10 @@ const handles = new WeakMap<object, TetheredHandle>();
 export function tetheredHandleOf(child: object): TetheredHandle | undefined {
   return handles.get(child);
 }
-let installed = false;
 
 /** Why the seam cannot be used on this Node, or undefined when it can. */
 export function seamProblem(): string | undefined {
-  if (nodeProtoSpawn === undefined) {
-    return 'ChildProcess.prototype.spawn is missing on this Node version';
-  }
+  if (nodeProtoSpawn === undefined) return MISSING_PROTO_SPAWN;
   const probe = new childProcess.ChildProcess() as unknown as ChildProcessInternals;
   const handle = probe._handle;
   if (
@@ -63,12 +58,12 @@ export function seamProblem(): string | undefined {
   return undefined;
 }
 
-function install(): void {
-  if (installed || nodeProtoSpawn === undefined) return;
-  installed = true;
+/** Wraps ChildProcess.prototype.spawn; the wrapper takes {@link armedSpawn}'s request. */
+function install(): string | undefined {
+  if (nodeProtoSpawn === undefined) return MISSING_PROTO_SPAWN;
   const original = nodeProtoSpawn;
   proto.spawn = function spawn(this: ChildProcessInternals, options) {
-    const request = pending.take(options);
+    const request = armedSpawn.take(options);
     // Node validates `options` itself (ERR_INVALID_ARG_TYPE for a non-object): leave anything
     // that is not an object to it untouched, so the error is exactly Node's.
     if (request !== undefined && typeof options === 'object' && options !== null) {
@@ -76,20 +71,11 @@ function install(): void {
     }
     return original.call(this, options);
   };
+  return undefined;
 }
 
-/** Runs `call` (one of Node's child_process functions) with the tether armed for its child. */
-export function withTether<T>(request: TetherRequest, call: () => T): T {
-  validateTetherRequest(request, withTether);
-  install();
-  return pending.during(request, call);
-}
-
-/** Tethers every ChildProcess spawned from now on in this environment (tethered/register). */
-export function registerGlobally(): void {
-  install();
-  pending.tetherEveryCall();
-}
+/** The request for the ChildProcess a tethered call (spawn, exec, execFile, fork) creates. */
+export const armedSpawn = new Armed<TetherRequest>(install);
 
 function adopt(
   child: ChildProcessInternals,

@@ -8,15 +8,14 @@ import {
   handOverParentEnds,
   isPipe,
   prepareLaunch,
+  UV_EINVAL,
   type HandleSpawnOptions,
   type PreparedLaunch,
 } from './launch-request.js';
 import { optionsIndex, requestOfArguments, type LaunchMode } from './options.js';
 import type { Registry } from './registry.js';
-import { withTether, type TetherRequest } from './seam.js';
+import { armedSpawn, type TetherRequest } from './seam.js';
 import type { SpawnAsyncFunction } from './types.js';
-
-const UV_EINVAL = -osConstants.errno.EINVAL;
 
 /** What a capture pass returns: an errno Node throws for, which spawnAsync recognises. */
 const CAPTURED = -osConstants.errno.ECANCELED;
@@ -99,27 +98,23 @@ class AsyncHandle extends TetheredHandle {
 /**
  * Resolves once `child` emitted 'spawn'; rejects with its 'error' if that comes first, or in the
  * same tick: with a signal that was aborted before the child ran, Node emits 'spawn' and then the
- * AbortError from the next tick, and that error is the outcome of the call.
+ * AbortError from the next tick, and that error is the outcome of the call (the promise keeps
+ * the first outcome).
  */
 function settleOnSpawn(
   child: childProcess.ChildProcess,
   resolve: (child: childProcess.ChildProcess) => void,
   reject: (error: unknown) => void,
 ): void {
-  let settled = false;
   const onSpawn = (): void => {
     // Node queued its abort listener (if any) after the 'spawn' tick: this one runs after it.
     process.nextTick(() => {
-      if (settled) return;
-      settled = true;
       child.off('error', onError);
       resolve(child);
     });
   };
   const onError = (error: unknown): void => {
     child.off('spawn', onSpawn);
-    if (settled) return;
-    settled = true;
     reject(error);
   };
   child.once('spawn', onSpawn);
@@ -165,7 +160,7 @@ export const spawnAsync = function spawnAsync(
     const nodeSpawn = childProcess.spawn as (...a: unknown[]) => childProcess.ChildProcess;
     /** One pass of Node's spawn over the handle `makeHandle` gives; it settles on the child. */
     const pass = (passArgs: unknown[], makeHandle: TetherRequest['makeHandle']): void => {
-      const child = withTether({ ...request, makeHandle }, () => nodeSpawn(...passArgs));
+      const child = armedSpawn.during({ ...request, makeHandle }, () => nodeSpawn(...passArgs));
       settleOnSpawn(child, resolve, reject);
     };
     const replay = (handle: AsyncHandle): void => {

@@ -17,25 +17,12 @@ import {
   launchModeOf,
   resolveTether,
   tetherUnavailable,
-  validateTetherRequest,
   type LaunchMode,
   type TetherRequest,
 } from './options.js';
 import { signalName } from './signals.js';
 
 type RawSpawn = (this: unknown, options: Record<string, unknown>) => unknown;
-
-interface SpawnSyncBinding {
-  spawn: RawSpawn;
-}
-
-type SyncSeam =
-  | {
-      readonly binding: SpawnSyncBinding;
-      readonly original: RawSpawn;
-      readonly problem?: undefined;
-    }
-  | { readonly problem: string };
 
 /** What spawn_sync.spawn returns: Node's SyncProcessRunner result object, key order included. */
 interface SyncResult {
@@ -46,31 +33,28 @@ interface SyncResult {
   pid: number;
 }
 
-let seam: SyncSeam | undefined;
-let installed = false;
-const pending = new Armed<TetherRequest>();
-
 /**
- * Finds the spawn_sync binding and checks that node:child_process really calls it, with a probe
- * that throws before anything is spawned. process.binding prints no warning in a normal run; with
- * --pending-deprecation it prints DEP0111 once per environment, here.
+ * Finds the spawn_sync binding, checks that node:child_process really calls it (with a probe
+ * that throws before anything is spawned) and replaces its `spawn` for good: calls nobody armed
+ * go straight to Node's. Returns why it cannot, if it cannot. process.binding prints no warning
+ * in a normal run; with --pending-deprecation it prints DEP0111 once per environment, here.
  */
-function locate(): SyncSeam {
+function install(): string | undefined {
   const getBinding = (process as unknown as { binding?: unknown }).binding;
   if (typeof getBinding !== 'function') {
-    return { problem: 'process.binding is not available on this Node version' };
+    return 'process.binding is not available on this Node version';
   }
   let object: unknown;
   try {
     object = (getBinding as (name: string) => unknown).call(process, 'spawn_sync');
   } catch (error) {
-    return { problem: `process.binding('spawn_sync') failed: ${(error as Error).message}` };
+    return `process.binding('spawn_sync') failed: ${(error as Error).message}`;
   }
-  const binding = object as Partial<SpawnSyncBinding> | null;
+  const binding = object as { spawn?: unknown } | null;
   if (binding === null || typeof binding !== 'object' || typeof binding.spawn !== 'function') {
-    return { problem: "process.binding('spawn_sync') has no spawn function on this Node version" };
+    return "process.binding('spawn_sync') has no spawn function on this Node version";
   }
-  const original = binding.spawn;
+  const original = binding.spawn as RawSpawn;
   const marker = new Error('tethered spawn_sync probe');
   const probe = { reached: false };
   binding.spawn = () => {
@@ -85,50 +69,21 @@ function locate(): SyncSeam {
     binding.spawn = original;
   }
   if (!probe.reached) {
-    return {
-      problem: "node:child_process's spawnSync does not call process.binding('spawn_sync')",
-    };
+    return "node:child_process's spawnSync does not call process.binding('spawn_sync')";
   }
-  return { binding: binding as SpawnSyncBinding, original };
-}
-
-const syncSeam = (): SyncSeam => (seam ??= locate());
-
-/** Why spawnSync/execSync/execFileSync cannot be tethered on this Node, or undefined. */
-export function syncSeamProblem(): string | undefined {
-  return syncSeam().problem;
-}
-
-/** Replaces spawn_sync.spawn once; the replacement passes untethered calls straight to Node's. */
-function install(): SyncSeam {
-  const found = syncSeam();
-  if (installed || found.problem !== undefined) return found;
-  installed = true;
-  const { binding, original } = found;
   binding.spawn = function spawn(this: unknown, options: Record<string, unknown>): unknown {
-    const request = pending.take(options);
+    const request = armedSpawnSync.take(options);
     if (request === undefined) return original.call(this, options);
     return runTethered(options, request, () => original.call(this, options));
   };
-  return found;
+  return undefined;
 }
 
-/** Runs `call` (Node's spawnSync, execSync or execFileSync) with the tether armed for its child. */
-export function withSyncTether<T>(request: TetherRequest, call: () => T): T {
-  validateTetherRequest(request, withSyncTether);
-  const found = install();
-  if (found.problem !== undefined) {
-    if (resolveTether(request, false).requireTether) throw tetherUnavailable(found.problem);
-    return call();
-  }
-  return pending.during(request, call);
-}
-
-/** Tethers every synchronous spawn from now on in this environment (tethered/register). */
-export function registerSyncGlobally(): void {
-  install();
-  pending.tetherEveryCall();
-}
+/**
+ * The request for the child a tethered spawnSync, execSync or execFileSync runs; its `install()`
+ * says why these cannot be tethered on this Node, if they cannot.
+ */
+export const armedSpawnSync = new Armed<TetherRequest>(install);
 
 /** The flat arguments of the addon's spawnSync. */
 type Plan = Parameters<NativeBinding['spawnSync']>;
