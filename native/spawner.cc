@@ -247,7 +247,9 @@ int Spawner::KillWithDescendants(uint32_t child_id, int sig) {
   }
   pid_t pid = 0;
   UniqueFd pidfd(Started() ? reaper_->DupPidfd(child_id, &pid) : -ESRCH);
-  return SignalWithDescendants(pid, pidfd.Get(), sig, [&] { return Kill(child_id, sig); });
+  // No pidfd (none, reaped, or no fd to spare): the child alone, by the reaper's own path.
+  if (!pidfd.Valid()) return Kill(child_id, sig);
+  return SignalWithDescendants(pid, pidfd.Get(), sig);
 }
 
 TreeSupport Spawner::Tree() {
