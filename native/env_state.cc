@@ -26,7 +26,7 @@ void DeliverEvents(napi_env raw_env, napi_value /*js_callback*/, void* context, 
   // not stall the event loop; the rest is delivered on the next turn.
   const auto deadline = std::chrono::steady_clock::now() + kDeliveryBudget;
   ChildEvent event;
-  while (state->channel->Pop(&event)) {
+  while (EnvRouter::Get().Pop(state->env_id, &event)) {
     napi_value args[5] = {
         Napi::Number::New(env, static_cast<int32_t>(event.kind)),
         Napi::Number::New(env, event.id),
@@ -40,7 +40,7 @@ void DeliverEvents(napi_env raw_env, napi_value /*js_callback*/, void* context, 
     // A listener threw (the exception goes to 'uncaughtException' as it would in Node), or the
     // budget is spent: the remaining events are delivered on the next turn.
     if (status != napi_ok || std::chrono::steady_clock::now() >= deadline) {
-      state->channel->Rewake();
+      napi_call_threadsafe_function(state->tsfn, nullptr, napi_tsfn_nonblocking);
       return;
     }
   }
@@ -49,7 +49,7 @@ void DeliverEvents(napi_env raw_env, napi_value /*js_callback*/, void* context, 
 // Runs on the env's JS thread when the environment is torn down (Worker exit, process exit).
 void TearDownEnv(void* arg) {
   auto* state = static_cast<EnvState*>(arg);
-  EnvRouter::Get().Remove(state->env_id);  // the spawner thread can no longer reach the channel
+  EnvRouter::Get().Remove(state->env_id);  // the spawner thread can no longer reach the env
   if (state->tsfn != nullptr) napi_release_threadsafe_function(state->tsfn, napi_tsfn_abort);
   state->tsfn = nullptr;
   if (state->async_context != nullptr) (void)napi_async_destroy(state->env, state->async_context);
@@ -81,8 +81,7 @@ Napi::Value Init(const Napi::CallbackInfo& info) {
     return Napi::Number::New(env, -ENOMEM);
   }
   napi_unref_threadsafe_function(env, state->tsfn);
-  state->channel = std::make_shared<EnvChannel>(state->tsfn);
-  state->env_id = EnvRouter::Get().Add(state->channel);
+  state->env_id = EnvRouter::Get().Add(state->tsfn);
   env.SetInstanceData<EnvState>(state);  // deleted by Node after the cleanup hooks ran
   napi_add_env_cleanup_hook(env, TearDownEnv, state);
   return Napi::Number::New(env, 0);
