@@ -98,14 +98,6 @@ int StartThread(void* (*main)(void*), void* arg) {
 
 }  // namespace
 
-std::vector<const char*> CStrings(const std::vector<std::string>& strings) {
-  std::vector<const char*> out;
-  out.reserve(strings.size() + 1);
-  for (const auto& s : strings) out.push_back(s.c_str());
-  out.push_back(nullptr);
-  return out;
-}
-
 Spawner& Spawner::Get() {
   static Spawner& spawner = *new Spawner;  // leaked on purpose: its thread never exits
   return spawner;
@@ -389,43 +381,35 @@ int Spawner::Clone(LaunchPlan* plan, pid_t* pid, UniqueFd* pidfd) {
   return -plan->error;
 }
 
-std::vector<const char*> PlanArgv(std::initializer_list<const char*> head,
-                                  const std::vector<std::string>& tail1,
-                                  const std::vector<std::string>& tail2) {
-  std::vector<const char*> argv(1, nullptr);
-  argv.reserve(head.size() + tail1.size() + tail2.size() + 3);
-  argv.insert(argv.end(), head);
-  for (const auto& s : tail1) argv.push_back(s.c_str());
-  for (const auto& s : tail2) argv.push_back(s.c_str());
-  argv.push_back(nullptr);
-  argv.push_back(nullptr);
-  return argv;
-}
-
-LaunchPlan MakePlan(std::vector<const char*>* argv, const char* const* envp,
-                    const char* const* candidates, size_t candidate_count,
-                    const std::vector<int>& fds, std::vector<int>* fd_scratch) {
-  fd_scratch->resize(fds.size());
-  LaunchPlan plan;
-  plan.argv = argv->data() + 1;
-  plan.envp = envp;
-  plan.candidates = candidates;
-  plan.candidate_count = static_cast<int>(candidate_count);
-  plan.fds = fds.data();
-  plan.fd_scratch = fd_scratch->data();
-  plan.fd_count = static_cast<int>(fds.size());
-  return plan;
+PlannedLaunch::PlannedLaunch(std::initializer_list<const char*> head,
+                             std::initializer_list<const std::vector<std::string>*> tails,
+                             const std::vector<std::string>& env,
+                             std::vector<std::string> candidates, const std::vector<int>& fds)
+    : candidates_(std::move(candidates)), fds_(fds), fd_scratch_(fds.size()) {
+  argv_.push_back(nullptr);
+  argv_.insert(argv_.end(), head);
+  for (const auto* tail : tails) {
+    for (const auto& s : *tail) argv_.push_back(s.c_str());
+  }
+  argv_.insert(argv_.end(), {nullptr, nullptr});
+  envp_.reserve(env.size() + 1);
+  for (const auto& s : env) envp_.push_back(s.c_str());
+  envp_.push_back(nullptr);
+  for (const auto& s : candidates_) candidate_ptrs_.push_back(s.c_str());
+  plan.argv = argv_.data() + 1;
+  plan.envp = envp_.data();
+  plan.candidates = candidate_ptrs_.data();
+  plan.candidate_count = static_cast<int>(candidate_ptrs_.size());
+  plan.fds = fds_.data();
+  plan.fd_scratch = fd_scratch_.data();
+  plan.fd_count = static_cast<int>(fds_.size());
 }
 
 void Spawner::Launch(SpawnRequest* request) {
   // Runs on the spawner thread. Prepares the plan, clones, and reports the outcome.
-  const std::vector<std::string> candidates = PathCandidates(request->file, request->env);
-  std::vector<const char*> argv = PlanArgv({}, request->args);
-  const std::vector<const char*> envp = CStrings(request->env);
-  const std::vector<const char*> candidate_ptrs = CStrings(candidates);
-  std::vector<int> fd_scratch;
-  LaunchPlan plan = MakePlan(&argv, envp.data(), candidate_ptrs.data(), candidates.size(),
-                             request->fds, &fd_scratch);
+  PlannedLaunch planned({}, {&request->args}, request->env,
+                        PathCandidates(request->file, request->env), request->fds);
+  LaunchPlan& plan = planned.plan;
   plan.cwd = request->cwd.empty() ? nullptr : request->cwd.c_str();
   plan.child = request->child;
   plan.test_pause_before_death_signal_ms = test_pause_ms_;

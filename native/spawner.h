@@ -56,19 +56,25 @@ struct SpawnRequest {
 // Runs on the spawner thread. The paths execvp would try for `file`, from the child's env PATH.
 std::vector<std::string> PathCandidates(const std::string& file,
                                         const std::vector<std::string>& env);
-// Pointers to each string's characters, then a NULL.
-std::vector<const char*> CStrings(const std::vector<std::string>& strings);
-// Runs on the spawner thread. A LaunchPlan's argv array (its argv is element 1): a scratch slot,
-// `head`, the strings of both tails, two NULLs.
-std::vector<const char*> PlanArgv(std::initializer_list<const char*> head,
-                                  const std::vector<std::string>& tail1,
-                                  const std::vector<std::string>& tail2 = {});
+// Runs on the spawner thread. A LaunchPlan and the arrays it points into, kept until the clone
+// returns: argv is a scratch slot (argv[-1]), `head`, the strings of each tail, two NULLs; envp is
+// `env`; the exec candidates are `candidates`, in order; child fd i gets fds[i].
+class PlannedLaunch {
+ public:
+  PlannedLaunch(std::initializer_list<const char*> head,
+                std::initializer_list<const std::vector<std::string>*> tails,
+                const std::vector<std::string>& env, std::vector<std::string> candidates,
+                const std::vector<int>& fds);
+  PlannedLaunch(const PlannedLaunch&) = delete;
+  PlannedLaunch& operator=(const PlannedLaunch&) = delete;
 
-// Runs on the spawner thread. A plan over arrays the caller keeps until the clone returns: `argv`
-// as PlanArgv made it, `candidate_count` candidates, and `fds` (fd_scratch is sized to match).
-LaunchPlan MakePlan(std::vector<const char*>* argv, const char* const* envp,
-                    const char* const* candidates, size_t candidate_count,
-                    const std::vector<int>& fds, std::vector<int>* fd_scratch);
+  LaunchPlan plan;
+
+ private:
+  std::vector<std::string> candidates_;
+  std::vector<const char*> argv_, envp_, candidate_ptrs_;
+  std::vector<int> fds_, fd_scratch_;
+};
 
 // What this process can do, found out once the spawner has started.
 struct SpawnerFacts {

@@ -126,12 +126,9 @@ void Spawner::LaunchTree(SpawnRequest* request) {
 
   // The command's argv and environment travel as the guardian's own: no copy, and E2BIG still
   // comes from the kernel.
-  std::vector<const char*> argv =
-      PlanArgv({kGuardianArgv0, options.c_str()}, candidates, request->args);
-  const std::vector<const char*> envp = CStrings(request->env);
-  const char* file_candidate = guardian_path_.c_str();
-  std::vector<int> fd_scratch;
-  LaunchPlan plan = MakePlan(&argv, envp.data(), &file_candidate, 1, fds, &fd_scratch);
+  PlannedLaunch planned({kGuardianArgv0, options.c_str()}, {&candidates, &request->args},
+                        request->env, {guardian_path_}, fds);
+  LaunchPlan& plan = planned.plan;
   plan.exec_fd = guardian_use_memfd_ ? guardian_memfd_.Get() : -1;
   plan.cwd = request->cwd.empty() ? nullptr : request->cwd.c_str();
   // setsid and the ids are the command's (the guardian keeps Node's credentials, so it can
@@ -153,16 +150,11 @@ int Spawner::RunProbe(int exec_fd, const std::string& path) {
   // it runs but the kernel has no PR_SET_CHILD_SUBREAPER, or -errno (-ENOEXEC: it did not run).
   const std::string options =
       GuardianOptions(3, kGuardianDeathSignal, 0, kFlagProbe, 0, 0, 0, getpid(), 0, 0);
-  std::vector<const char*> argv = PlanArgv({kGuardianArgv0, options.c_str()}, {});
-  const char* envp[] = {nullptr};
-  const char* candidate = path.c_str();
-  const std::vector<int> fds = {-1, -1, -1};
-  std::vector<int> fd_scratch;
-  LaunchPlan plan = MakePlan(&argv, envp, &candidate, 1, fds, &fd_scratch);
-  plan.exec_fd = exec_fd;
+  PlannedLaunch planned({kGuardianArgv0, options.c_str()}, {}, {}, {path}, {-1, -1, -1});
+  planned.plan.exec_fd = exec_fd;
   pid_t pid = 0;
   UniqueFd pidfd;
-  if (int err = Clone(&plan, &pid, &pidfd); err != 0) return err;
+  if (int err = Clone(&planned.plan, &pid, &pidfd); err != 0) return err;
   siginfo_t info = {};
   if (int err = WaitExit(pid, &info, true); err != 0) return err;
   if (info.si_code != CLD_EXITED) return -ENOEXEC;
