@@ -104,28 +104,25 @@ Spawner& Spawner::Get() {
 }
 
 int Spawner::CheckPidfd() {
-  // Runs on a JS thread, with mu_ held. Whether exits can be watched through pidfds: 0, or -errno
-  // when pidfd_open failed for want of fds or memory, which says nothing about the kernel (this
-  // start fails; the next spawn tries again).
-  facts_.pidfd_forced_off = force_no_pidfd_;
+  // Runs on a JS thread, with mu_ held. Whether exits can be watched through pidfds: 1 or 0, or
+  // -errno when pidfd_open failed for want of fds or memory, which says nothing about the kernel
+  // (this start fails; the next spawn tries again).
+  facts_.pidfd_forced_off = EnvUnsigned("TETHERED_NO_PIDFD") != 0;
   facts_.pidfd_open_error = 0;
-  if (force_no_pidfd_) return 0;
+  if (facts_.pidfd_forced_off) return 0;
   const int probe = PidfdOpen(getpid());
-  if (probe >= 0) {
-    close(probe);
-  } else if (probe == -ENOSYS || probe == -EPERM) {  // Linux < 5.3, or a seccomp filter
+  if (probe == -ENOSYS || probe == -EPERM) {  // Linux < 5.3, or a seccomp filter
     facts_.pidfd_open_error = probe;
-    force_no_pidfd_ = true;
-  } else {
-    return probe;
+    return 0;
   }
-  return 0;
+  if (probe < 0) return probe;
+  close(probe);
+  return 1;
 }
 
 int Spawner::EnsureStarted() {
   // Runs on a JS thread, with mu_ held by the caller.
-  if (started_) return 0;
-  force_no_pidfd_ = EnvUnsigned("TETHERED_NO_PIDFD") != 0;
+  if (facts_.started) return 0;
   test_pause_ms_ = EnvUnsigned("TETHERED_TEST_PAUSE_BEFORE_PRCTL_MS");
   test_guardian_pause_ms_ = EnvUnsigned("TETHERED_TEST_GUARDIAN_PAUSE_BEFORE_PRCTL_MS");
   test_walk_pause_ms_ = EnvUnsigned("TETHERED_TEST_WALK_PAUSE_MS");
@@ -145,7 +142,8 @@ int Spawner::EnsureStarted() {
     return facts_.start_error = err;
   }
 
-  if (int err = CheckPidfd(); err != 0) return facts_.start_error = err;
+  const int pidfd = CheckPidfd();
+  if (pidfd < 0) return facts_.start_error = pidfd;
 
   epoll_fd_ = epoll_fd.Get();
   wake_fd_ = wake_fd.Get();
@@ -165,9 +163,8 @@ int Spawner::EnsureStarted() {
   }
   (void)epoll_fd.Release();
   (void)wake_fd.Release();
+  facts_.pidfd = pidfd == 1;
   facts_.started = true;
-  facts_.pidfd = !force_no_pidfd_;
-  started_ = true;
   return 0;
 }
 
@@ -212,7 +209,7 @@ int Spawner::SpawnAsync(std::unique_ptr<SpawnRequest> request) {
 bool Spawner::Started() {
   // Runs on a JS thread. Once true, reaper_ and guardians_ are set for good.
   std::lock_guard<std::mutex> lock(mu_);
-  return started_;
+  return facts_.started;
 }
 
 int Spawner::Kill(uint32_t child_id, int sig) {
@@ -265,10 +262,7 @@ TreeSupport Spawner::Tree() {
 SpawnerFacts Spawner::Facts() {
   // Runs on a JS thread.
   std::lock_guard<std::mutex> lock(mu_);
-  if (!started_) {
-    int err = EnsureStarted();
-    (void)err;  // facts_.started stays false and says so
-  }
+  (void)EnsureStarted();  // on failure facts_.started stays false and says so
   return facts_;
 }
 
@@ -358,13 +352,13 @@ int Spawner::Clone(LaunchPlan* plan, pid_t* pid, UniqueFd* pidfd) {
   const int flags = CLONE_VM | CLONE_VFORK | SIGCHLD;
   int fd = -1;
   *pid = -1;
-  if (!force_no_pidfd_ && clone_pidfd_works_) {
+  if (facts_.pidfd && clone_pidfd_works_) {
     *pid = clone(LaunchChild, stack_top, flags | CLONE_PIDFD, plan, &fd);
     if (*pid < 0 && errno == EINVAL) clone_pidfd_works_ = false;  // kernel < 5.2: pidfd_open
   }
-  if (*pid < 0 && (force_no_pidfd_ || !clone_pidfd_works_)) {
+  if (*pid < 0 && (!facts_.pidfd || !clone_pidfd_works_)) {
     *pid = clone(LaunchChild, stack_top, flags, plan);
-    if (*pid >= 0 && !force_no_pidfd_ && pidfd_open_works_) {
+    if (*pid >= 0 && facts_.pidfd && pidfd_open_works_) {
       fd = PidfdOpen(*pid);
       // ENOSYS or EPERM: never again; any other failure: this child alone is polled.
       if (fd == -ENOSYS || fd == -EPERM) pidfd_open_works_ = false;

@@ -136,10 +136,9 @@ class Spawner {
   void ProbeTree(SpawnRequest* request);
   [[nodiscard]] int RunProbe(int exec_fd, const std::string& path);
 
-  std::mutex mu_;  // guards queue_, started_, facts_ (reaper_ and guardians_ until started_)
+  std::mutex mu_;  // guards queue_, and facts_, reaper_, guardians_ until facts_.started
   std::deque<SpawnRequest*> queue_;
-  bool started_ = false;
-  SpawnerFacts facts_;
+  SpawnerFacts facts_;  // fixed once started: the spawner thread reads it without the lock
   int epoll_fd_ = -1;
   int wake_fd_ = -1;
   Reaper* reaper_ = nullptr;
@@ -149,7 +148,6 @@ class Spawner {
   bool test_scan_proc_ = false;
   bool tree_probed_ = false;  // guarded by mu_ with tree_
   TreeSupport tree_;
-  bool force_no_pidfd_ = false;
   unsigned test_pause_ms_ = 0;
 
   // Spawner-thread-only state.
@@ -157,9 +155,8 @@ class Spawner {
   size_t stack_size_ = 0;
   bool clone_pidfd_works_ = true;
   bool pidfd_open_works_ = true;
-  UniqueFd guardian_memfd_;  // the embedded guardian, sealed (tree_launch.cc)
-  bool guardian_use_memfd_ = false;
-  std::string guardian_path_;
+  UniqueFd guardian_memfd_;    // the embedded guardian, sealed, once it ran here (tree_launch.cc)
+  std::string guardian_path_;  // else the file that ran here
 };
 
 }  // namespace tethered

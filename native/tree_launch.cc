@@ -43,10 +43,9 @@ std::string GuardianOptions(int control_fd, int tree_signal, int grace_ms, int f
   return buf;
 }
 
-// Runs on the spawner thread. The embedded guardian copied into a sealed memfd, made once into
-// `memfd`: 0 or -errno.
+// Runs on the spawner thread. The embedded guardian copied into a sealed memfd, made into `memfd`:
+// 0 or -errno.
 int MakeGuardianMemfd(UniqueFd* memfd) {
-  if (memfd->Valid()) return 0;
   // MFD_EXEC: kernels >= 6.3 may make memfds non-executable by default (vm.memfd_noexec); older
   // kernels reject the unknown flag with EINVAL, and their memfds are executable anyway.
   long fd =
@@ -118,7 +117,7 @@ void Spawner::LaunchTree(SpawnRequest* request) {
   const std::vector<std::string> candidates = PathCandidates(request->file, request->env);
   const ChildSettings& child = request->child;
   const int flags = (child.detached ? kFlagDetached : 0) | (child.set_uid ? kFlagSetUid : 0) |
-                    (child.set_gid ? kFlagSetGid : 0) | (force_no_pidfd_ ? kFlagNoPidfd : 0) |
+                    (child.set_gid ? kFlagSetGid : 0) | (facts_.pidfd ? 0 : kFlagNoPidfd) |
                     (test_scan_proc_ ? kFlagScanProc : 0);
   const std::string options = GuardianOptions(
       control_slot, child.death_signal, request->tree_grace_ms, flags, child.uid, child.gid,
@@ -129,7 +128,7 @@ void Spawner::LaunchTree(SpawnRequest* request) {
   PlannedLaunch planned({kGuardianArgv0, options.c_str()}, {&candidates, &request->args},
                         request->env, {guardian_path_}, fds);
   LaunchPlan& plan = planned.plan;
-  plan.exec_fd = guardian_use_memfd_ ? guardian_memfd_.Get() : -1;
+  plan.exec_fd = guardian_memfd_.Get();
   plan.cwd = request->cwd.empty() ? nullptr : request->cwd.c_str();
   // setsid and the ids are the command's (the guardian keeps Node's credentials, so it can
   // always signal the tree); the guardian's own death signal is one it reads, not dies of.
@@ -177,8 +176,9 @@ void Spawner::ProbeTree(SpawnRequest* request) {
   } else if (err = RunProbe(guardian_memfd_.Get(), std::string()); err != 0) {
     tree.memfd_step = TreeSupport::kMemfdExec;
     tree.memfd_error = err;
+    guardian_memfd_.Reset();
   } else {
-    tree.ok = guardian_use_memfd_ = true;
+    tree.ok = true;
   }
   const bool no_subreaper =
       tree.memfd_step == TreeSupport::kMemfdExec && tree.memfd_error == -ENOSYS;
