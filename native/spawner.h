@@ -36,9 +36,10 @@ struct SpawnRequest {
   // waits for it and reaps it itself (sync_runner.cc).
   bool hand_back = false;
   bool tree = false;  // start it under a guardian (tree mode)
-  // spawnSync in tree mode: where the guardian reports the command's exit. The guardian is not
-  // handed back (hand_back only applies when tree mode falls back to a plain launch).
-  std::shared_ptr<SyncTreeExit> sync_exit;
+  // spawnSync in tree mode: the socket the command's exit is written to once the guardian reports
+  // it. The guardian is not handed back (hand_back only applies when tree mode falls back to a
+  // plain launch).
+  UniqueFd sync_exit;
   int tree_grace_ms = 0;  // the guardian's grace period before SIGKILL
   bool probe = false;     // not a spawn: find out whether the guardian can run here
   bool awaiting = false;  // set by the spawner: completes when the guardian reports
