@@ -220,8 +220,8 @@ int Spawner::Kill(uint32_t child_id, int sig) {
 
 int Spawner::KillTree(uint32_t child_id, int sig, int grace_ms) {
   // Runs on a JS thread.
-  if (!Started() || !(child_id & kTreeIdBit)) return -ESRCH;
-  return guardians_->KillTree(child_id, sig, grace_ms);
+  if (!(child_id & kTreeIdBit)) return KillWithDescendants(child_id, sig);
+  return Started() ? guardians_->KillTree(child_id, sig, grace_ms) : -ESRCH;
 }
 
 int Spawner::KillWithDescendants(uint32_t child_id, int sig) {

@@ -108,7 +108,8 @@ class Spawner {
   [[nodiscard]] int SpawnAsync(std::unique_ptr<SpawnRequest> request);
   // Runs on a JS thread. 0 or -errno.
   [[nodiscard]] int Kill(uint32_t child_id, int sig);
-  // Runs on a JS thread. Asks the guardian of tree child `id` to signal the whole tree.
+  // Runs on a JS thread. Asks the guardian of tree child `id` to signal the whole tree (SIGKILL
+  // after grace_ms unless grace_ms < 0); any other child: KillWithDescendants.
   [[nodiscard]] int KillTree(uint32_t child_id, int sig, int grace_ms);
   // Runs on a JS thread. kill() with killDescendants: `sig` to the child and every live descendant
   // at once, each process once; returns what Kill() would (about the child alone).
