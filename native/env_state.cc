@@ -145,11 +145,7 @@ Napi::Value SetKeepAlive(const Napi::CallbackInfo& info) {
   const bool want = args.Bool(0, "on");
   if (!args.ok()) return args.Failure();
   if (state != nullptr && state->tsfn != nullptr && want != state->keep_alive) {
-    if (want) {
-      napi_ref_threadsafe_function(env, state->tsfn);
-    } else {
-      napi_unref_threadsafe_function(env, state->tsfn);
-    }
+    (want ? napi_ref_threadsafe_function : napi_unref_threadsafe_function)(env, state->tsfn);
     state->keep_alive = want;
   }
   return env.Undefined();

@@ -251,11 +251,8 @@ TreeSupport Spawner::Tree() {
   probe.probe = true;
   int err = SpawnSync(&probe);
   std::lock_guard<std::mutex> lock(mu_);
-  if (err != 0) {
-    TreeSupport failed;
-    failed.memfd_step = TreeSupport::kNoThread;
-    return failed;  // not cached: the thread may start later
-  }
+  // The spawner thread could not start: not cached, it may start later.
+  if (err != 0) return TreeSupport{false, TreeSupport::kNoThread, 0, {}, 0};
   return tree_;  // cached unless the probe failed for want of a resource (ProbeTree)
 }
 
