@@ -111,8 +111,8 @@ Napi::Value CloseFd(const Napi::CallbackInfo& info) {
 
 // openPipes(pipes, fds): pipes[i].open(fds[i]) for each socketpair parent end, called from here so
 // that each fd changes owner exactly once: a Pipe that took it closes it; otherwise it is closed
-// now. Done in JS, a Worker terminated between the two steps leaked the fd (or, claimed after
-// the open, closed it twice).
+// now. In JS, a Worker terminated between the two steps would leak the fd (or, claimed after the
+// open, close it twice).
 Napi::Value OpenPipes(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   EnvState* state = State(env);
