@@ -149,15 +149,13 @@ int Spawner::EnsureStarted() {
   wake_fd_ = wake_fd.Get();
   // Test knob: start child ids near the int32/uint32 boundaries (read once, at start-up).
   const unsigned first_id = EnvUnsigned("TETHERED_TEST_FIRST_CHILD_ID");
-  reaper_ = new Reaper(epoll_fd_, first_id == 0 ? 1 : first_id);
-  guardians_ = new Guardians(epoll_fd_);
+  reaper_ = std::make_unique<Reaper>(epoll_fd_, first_id == 0 ? 1 : first_id);
+  guardians_ = std::make_unique<Guardians>(epoll_fd_);
 
   int err = fail_thread_start ? EAGAIN : StartThread(&Spawner::ThreadMain, this);
   if (err != 0) {
-    delete reaper_;
-    reaper_ = nullptr;
-    delete guardians_;
-    guardians_ = nullptr;
+    reaper_.reset();
+    guardians_.reset();
     epoll_fd_ = wake_fd_ = -1;
     return facts_.start_error = -err;  // the UniqueFds close both descriptors
   }

@@ -143,8 +143,8 @@ class Spawner {
   SpawnerFacts facts_;  // fixed once started: the spawner thread reads it without the lock
   int epoll_fd_ = -1;
   int wake_fd_ = -1;
-  Reaper* reaper_ = nullptr;
-  Guardians* guardians_ = nullptr;
+  std::unique_ptr<Reaper> reaper_;
+  std::unique_ptr<Guardians> guardians_;
   unsigned test_walk_pause_ms_ = 0;
   unsigned test_guardian_pause_ms_ = 0;
   bool test_scan_proc_ = false;
