@@ -27,17 +27,12 @@ int Guardians::Watch(SpawnRequest* request, pid_t guardian, UniqueFd control) {
     (void)WaitExit(guardian, &info, true);
     return err;
   }
-  Entry entry{request,
-              guardian,
-              std::move(control),
-              0,
-              UniqueFd(),
-              request->env_id,
-              false,
-              std::move(request->sync_exit),
-              {},
-              false};
-  entries_.emplace(id, std::move(entry));
+  Entry& entry = entries_[id];
+  entry.pending = request;
+  entry.guardian = guardian;
+  entry.control = std::move(control);
+  entry.env_id = request->env_id;
+  entry.sync_exit = std::move(request->sync_exit);
   request->child_id = id;
   return 0;
 }

@@ -50,12 +50,12 @@ class Guardians {
 
  private:
   struct Entry {
-    SpawnRequest* pending;  // until the guardian's first report
-    pid_t guardian;
+    SpawnRequest* pending = nullptr;  // until the guardian's first report
+    pid_t guardian = 0;
     UniqueFd control;
     pid_t command = 0;
     UniqueFd command_pidfd;
-    uint64_t env_id;
+    uint64_t env_id = 0;
     bool exit_reported = false;
     UniqueFd sync_exit;  // a synchronous spawn's: its exit is written there ({code, signal})
     // Requests the control socket had no room for (a busy guardian), sent in order as it drains;
