@@ -134,7 +134,6 @@ class Spawner {
   [[nodiscard]] int EnsureStack();
   // tree_launch.cc
   void LaunchTree(SpawnRequest* request);
-  bool TreeUsable();
   void ProbeTree(SpawnRequest* request);
   [[nodiscard]] int RunProbe(int exec_fd, const std::string& path);
 
@@ -148,7 +147,8 @@ class Spawner {
   unsigned test_walk_pause_ms_ = 0;
   unsigned test_guardian_pause_ms_ = 0;
   bool test_scan_proc_ = false;
-  bool tree_probed_ = false;  // guarded by mu_ with tree_
+  // Written on the spawner thread (ProbeTree), under mu_ for the JS threads that read them.
+  bool tree_probed_ = false;
   TreeSupport tree_;
   unsigned test_pause_ms_ = 0;
 

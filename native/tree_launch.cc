@@ -89,16 +89,11 @@ std::string GuardianFilePath() {
 
 }  // namespace
 
-bool Spawner::TreeUsable() {
-  // Runs on the spawner thread. The probe ran and found that the guardian runs here.
-  std::lock_guard<std::mutex> lock(mu_);
-  return tree_probed_ && tree_.ok;
-}
-
 void Spawner::LaunchTree(SpawnRequest* request) {
   // Runs on the spawner thread. Clones the guardian through the ordinary child path (launch.cc);
   // the request completes when the guardian reports the command's pid or exec error.
-  if (!TreeUsable()) return Launch(request);  // JS falls back before asking; this is for strays
+  // Without a probe that ran the guardian here, a plain launch (JS falls back before asking).
+  if (!(tree_probed_ && tree_.ok)) return Launch(request);
   int pair[2];
   if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) != 0) {
     request->result = -errno;
@@ -163,10 +158,7 @@ int Spawner::RunProbe(int exec_fd, const std::string& path) {
 void Spawner::ProbeTree(SpawnRequest* request) {
   // Runs on the spawner thread. Finds out how (and whether) the guardian runs here, once.
   request->result = 0;
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (tree_probed_) return;
-  }
+  if (tree_probed_) return;
   TreeSupport tree;
   if (getenv("TETHERED_TEST_NO_MEMFD") != nullptr) {
     tree.memfd_step = TreeSupport::kMemfdDisabled;
