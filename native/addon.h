@@ -5,7 +5,6 @@
 #define TETHERED_ADDON_H_
 
 #include <cstdint>
-#include <memory>
 #include <unordered_set>
 
 #include "env_channel.h"
@@ -15,9 +14,8 @@ namespace tethered {
 
 // Per-environment state (main thread and each Worker), kept as the env's instance data.
 struct EnvState {
-  std::shared_ptr<EnvChannel> channel;
   napi_threadsafe_function tsfn = nullptr;
-  uint64_t env_id = 0;
+  uint64_t env_id = 0;  // its inbox in the EnvRouter
   bool keep_alive = false;
   Napi::FunctionReference on_event;
   napi_async_context async_context = nullptr;

@@ -62,8 +62,7 @@ Napi::Value KillTree(const Napi::CallbackInfo& info) {
   const int grace_ms = args.Int32(2, "graceMs");
   const pid_t pid = id == 0 ? args.Int32(3, "pid") : 0;
   if (!args.ok()) return args.Failure();
-  if (id & kTreeIdBit) return Napi::Number::New(env, Spawner::Get().KillTree(id, sig, grace_ms));
-  if (id != 0) return Napi::Number::New(env, Spawner::Get().KillWithDescendants(id, sig));
+  if (id != 0) return Napi::Number::New(env, Spawner::Get().KillTree(id, sig, grace_ms));
   if (pid <= 0) return Napi::Number::New(env, -EINVAL);
   UniqueFd pidfd(PidfdOpen(pid));
   if (!pidfd.Valid()) return Napi::Number::New(env, pidfd.Get());

@@ -5,7 +5,6 @@
 #include <node_api.h>
 
 #include <cstdint>
-#include <memory>
 #include <mutex>
 #include <unordered_map>
 #include <vector>
@@ -25,41 +24,32 @@ struct ChildEvent {
   uint32_t c;  // a child id for kSpawned: uint32, like `id`
 };
 
-// One environment's inbox. Filled on the spawner thread, drained on the env's JS thread.
-class EnvChannel {
- public:
-  explicit EnvChannel(napi_threadsafe_function tsfn) : tsfn_(tsfn) {}
-
-  // Runs on the spawner thread (under the router lock). Wakes the JS thread once per batch.
-  void Push(const ChildEvent& event);
-  // Runs on the env's JS thread. Removes and returns the first pending event, if any.
-  bool Pop(ChildEvent* event);
-  // Runs on the env's JS thread. Asks for another wake-up (after a JS exception stopped a drain).
-  void Rewake();
-
- private:
-  napi_threadsafe_function tsfn_;
-  std::mutex mu_;
-  std::vector<ChildEvent> pending_;
-  size_t next_ = 0;
-};
-
-// Process-wide map of live environments. Deliberately leaked.
+// Process-wide map of live environments, each with its inbox. Deliberately leaked.
 class EnvRouter {
  public:
   static EnvRouter& Get();
 
-  // Runs on a JS thread. Returns the id events for this environment are addressed to.
-  uint64_t Add(std::shared_ptr<EnvChannel> channel);
-  // Runs on a JS thread (env cleanup). After it returns no event reaches that channel.
+  // Runs on a JS thread. Returns the id events for this environment are addressed to; `tsfn`
+  // wakes its JS thread.
+  uint64_t Add(napi_threadsafe_function tsfn);
+  // Runs on a JS thread (env cleanup). After it returns no event reaches that environment.
   void Remove(uint64_t env_id);
-  // Runs on the spawner thread. Drops the event if the environment is gone.
+  // Runs on the spawner thread. Queues the event and wakes the JS thread once per batch; drops the
+  // event if the environment is gone.
   void Post(uint64_t env_id, const ChildEvent& event);
+  // Runs on the env's JS thread. Removes and returns its first pending event, if any.
+  bool Pop(uint64_t env_id, ChildEvent* event);
 
  private:
+  struct Inbox {
+    napi_threadsafe_function tsfn;
+    std::vector<ChildEvent> pending;
+    size_t next = 0;
+  };
+
   std::mutex mu_;
   uint64_t next_id_ = 1;
-  std::unordered_map<uint64_t, std::shared_ptr<EnvChannel>> channels_;
+  std::unordered_map<uint64_t, Inbox> inboxes_;
 };
 
 }  // namespace tethered

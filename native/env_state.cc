@@ -26,7 +26,7 @@ void DeliverEvents(napi_env raw_env, napi_value /*js_callback*/, void* context, 
   // not stall the event loop; the rest is delivered on the next turn.
   const auto deadline = std::chrono::steady_clock::now() + kDeliveryBudget;
   ChildEvent event;
-  while (state->channel->Pop(&event)) {
+  while (EnvRouter::Get().Pop(state->env_id, &event)) {
     napi_value args[5] = {
         Napi::Number::New(env, static_cast<int32_t>(event.kind)),
         Napi::Number::New(env, event.id),
@@ -40,7 +40,7 @@ void DeliverEvents(napi_env raw_env, napi_value /*js_callback*/, void* context, 
     // A listener threw (the exception goes to 'uncaughtException' as it would in Node), or the
     // budget is spent: the remaining events are delivered on the next turn.
     if (status != napi_ok || std::chrono::steady_clock::now() >= deadline) {
-      state->channel->Rewake();
+      napi_call_threadsafe_function(state->tsfn, nullptr, napi_tsfn_nonblocking);
       return;
     }
   }
@@ -49,7 +49,7 @@ void DeliverEvents(napi_env raw_env, napi_value /*js_callback*/, void* context, 
 // Runs on the env's JS thread when the environment is torn down (Worker exit, process exit).
 void TearDownEnv(void* arg) {
   auto* state = static_cast<EnvState*>(arg);
-  EnvRouter::Get().Remove(state->env_id);  // the spawner thread can no longer reach the channel
+  EnvRouter::Get().Remove(state->env_id);  // the spawner thread can no longer reach the env
   if (state->tsfn != nullptr) napi_release_threadsafe_function(state->tsfn, napi_tsfn_abort);
   state->tsfn = nullptr;
   if (state->async_context != nullptr) (void)napi_async_destroy(state->env, state->async_context);
@@ -81,8 +81,7 @@ Napi::Value Init(const Napi::CallbackInfo& info) {
     return Napi::Number::New(env, -ENOMEM);
   }
   napi_unref_threadsafe_function(env, state->tsfn);
-  state->channel = std::make_shared<EnvChannel>(state->tsfn);
-  state->env_id = EnvRouter::Get().Add(state->channel);
+  state->env_id = EnvRouter::Get().Add(state->tsfn);
   env.SetInstanceData<EnvState>(state);  // deleted by Node after the cleanup hooks ran
   napi_add_env_cleanup_hook(env, TearDownEnv, state);
   return Napi::Number::New(env, 0);
@@ -112,8 +111,8 @@ Napi::Value CloseFd(const Napi::CallbackInfo& info) {
 
 // openPipes(pipes, fds): pipes[i].open(fds[i]) for each socketpair parent end, called from here so
 // that each fd changes owner exactly once: a Pipe that took it closes it; otherwise it is closed
-// now. Done in JS, a Worker terminated between the two steps leaked the fd (or, claimed after
-// the open, closed it twice).
+// now. In JS, a Worker terminated between the two steps would leak the fd (or, claimed after the
+// open, close it twice).
 Napi::Value OpenPipes(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   EnvState* state = State(env);
@@ -146,11 +145,7 @@ Napi::Value SetKeepAlive(const Napi::CallbackInfo& info) {
   const bool want = args.Bool(0, "on");
   if (!args.ok()) return args.Failure();
   if (state != nullptr && state->tsfn != nullptr && want != state->keep_alive) {
-    if (want) {
-      napi_ref_threadsafe_function(env, state->tsfn);
-    } else {
-      napi_unref_threadsafe_function(env, state->tsfn);
-    }
+    (want ? napi_ref_threadsafe_function : napi_unref_threadsafe_function)(env, state->tsfn);
     state->keep_alive = want;
   }
   return env.Undefined();

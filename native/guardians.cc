@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <signal.h>
 #include <sys/epoll.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "env_channel.h"
@@ -26,9 +27,12 @@ int Guardians::Watch(SpawnRequest* request, pid_t guardian, UniqueFd control) {
     (void)WaitExit(guardian, &info, true);
     return err;
   }
-  Entry entry{request,         guardian, std::move(control), 0,  UniqueFd(),
-              request->env_id, false,    request->sync_exit, {}, false};
-  entries_.emplace(id, std::move(entry));
+  Entry& entry = entries_[id];
+  entry.pending = request;
+  entry.guardian = guardian;
+  entry.control = std::move(control);
+  entry.env_id = request->env_id;
+  entry.sync_exit = std::move(request->sync_exit);
   request->child_id = id;
   return 0;
 }
@@ -83,18 +87,13 @@ SpawnRequest* Guardians::OnControlReadable(uint32_t id) {
 
 void Guardians::ReportExit(const Entry& entry, uint32_t id, int code, int sig) {
   // Runs on the spawner thread with mu_ held.
-  if (entry.sync_exit == nullptr) {
+  if (!entry.sync_exit.Valid()) {
     EnvRouter::Get().Post(entry.env_id, ChildEvent{EventKind::kExit, id, code, sig, 0});
     return;
   }
-  SyncTreeExit& exit = *entry.sync_exit;
-  std::lock_guard<std::mutex> lock(exit.mu);
-  exit.exited = true;
-  exit.exit_code = code;
-  exit.term_signal = sig;
-  const uint64_t one = 1;
-  ssize_t written = write(exit.event.Get(), &one, sizeof(one));
-  (void)written;  // a fresh eventfd written once cannot be full
+  const int32_t status[2] = {code, sig};
+  ssize_t sent = send(entry.sync_exit.Get(), status, sizeof(status), MSG_NOSIGNAL | MSG_DONTWAIT);
+  (void)sent;  // an empty socket takes it; a runner that is gone reads nothing anyway
 }
 
 SpawnRequest* Guardians::CloseLocked(std::unordered_map<uint32_t, Entry>::iterator it) {

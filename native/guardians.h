@@ -8,7 +8,6 @@
 
 #include <cstdint>
 #include <deque>
-#include <memory>
 #include <mutex>
 #include <unordered_map>
 #include <vector>
@@ -19,18 +18,6 @@
 namespace tethered {
 
 struct SpawnRequest;
-
-// A synchronous tree spawn's command exit, shared by the calling JS thread (sync_runner.cc) and
-// the spawner thread: the calling thread polls `event` (an eventfd the spawner thread writes
-// once the guardian has reported the exit) instead of a pidfd. The guardian itself stays in the
-// spawner's bookkeeping and is reaped there, as for an async tree child.
-struct SyncTreeExit {
-  UniqueFd event;  // created by the calling thread; written (1) once, on the exit report
-  std::mutex mu;   // guards the fields below
-  bool exited = false;
-  int exit_code = 0;
-  int term_signal = 0;
-};
 
 // Child ids of tree children have this bit set; the reaper's ids never do.
 constexpr uint32_t kTreeIdBit = 0x40000000;
@@ -63,14 +50,14 @@ class Guardians {
 
  private:
   struct Entry {
-    SpawnRequest* pending;  // until the guardian's first report
-    pid_t guardian;
+    SpawnRequest* pending = nullptr;  // until the guardian's first report
+    pid_t guardian = 0;
     UniqueFd control;
     pid_t command = 0;
     UniqueFd command_pidfd;
-    uint64_t env_id;
+    uint64_t env_id = 0;
     bool exit_reported = false;
-    std::shared_ptr<SyncTreeExit> sync_exit;  // a synchronous spawn's: the exit goes there
+    UniqueFd sync_exit;  // a synchronous spawn's: its exit is written there ({code, signal})
     // Requests the control socket had no room for (a busy guardian), sent in order as it drains;
     // one identical to the last one queued is not queued again.
     std::deque<GuardianMessage> outbox;

@@ -6,7 +6,7 @@
 #include <sys/epoll.h>
 #include <unistd.h>
 
-#include <vector>
+#include <iterator>
 
 #include "env_channel.h"
 #include "guardians.h"
@@ -64,13 +64,11 @@ void Reaper::OnPidfdReadable(uint32_t id) {
 int Reaper::PollWithoutPidfd() {
   // Runs on the spawner thread.
   std::lock_guard<std::mutex> lock(mu_);
-  std::vector<uint32_t> polled;
-  for (const auto& entry : children_) {
-    if (entry.second.pidfd < 0) polled.push_back(entry.first);
-  }
   int reaped = 0;
-  for (uint32_t id : polled) {
-    if (TryReapLocked(children_.find(id))) ++reaped;
+  for (auto it = children_.begin(); it != children_.end();) {
+    auto next = std::next(it);  // TryReapLocked erases `it` only
+    if (it->second.pidfd < 0 && TryReapLocked(it)) ++reaped;
+    it = next;
   }
   return reaped;
 }

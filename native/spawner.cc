@@ -98,42 +98,31 @@ int StartThread(void* (*main)(void*), void* arg) {
 
 }  // namespace
 
-std::vector<const char*> CStrings(const std::vector<std::string>& strings) {
-  std::vector<const char*> out;
-  out.reserve(strings.size() + 1);
-  for (const auto& s : strings) out.push_back(s.c_str());
-  out.push_back(nullptr);
-  return out;
-}
-
 Spawner& Spawner::Get() {
   static Spawner& spawner = *new Spawner;  // leaked on purpose: its thread never exits
   return spawner;
 }
 
 int Spawner::CheckPidfd() {
-  // Runs on a JS thread, with mu_ held. Whether exits can be watched through pidfds: 0, or -errno
-  // when pidfd_open failed for want of fds or memory, which says nothing about the kernel (this
-  // start fails; the next spawn tries again).
-  facts_.pidfd_forced_off = force_no_pidfd_;
+  // Runs on a JS thread, with mu_ held. Whether exits can be watched through pidfds: 1 or 0, or
+  // -errno when pidfd_open failed for want of fds or memory, which says nothing about the kernel
+  // (this start fails; the next spawn tries again).
+  facts_.pidfd_forced_off = EnvUnsigned("TETHERED_NO_PIDFD") != 0;
   facts_.pidfd_open_error = 0;
-  if (force_no_pidfd_) return 0;
+  if (facts_.pidfd_forced_off) return 0;
   const int probe = PidfdOpen(getpid());
-  if (probe >= 0) {
-    close(probe);
-  } else if (probe == -ENOSYS || probe == -EPERM) {  // Linux < 5.3, or a seccomp filter
+  if (probe == -ENOSYS || probe == -EPERM) {  // Linux < 5.3, or a seccomp filter
     facts_.pidfd_open_error = probe;
-    force_no_pidfd_ = true;
-  } else {
-    return probe;
+    return 0;
   }
-  return 0;
+  if (probe < 0) return probe;
+  close(probe);
+  return 1;
 }
 
 int Spawner::EnsureStarted() {
   // Runs on a JS thread, with mu_ held by the caller.
-  if (started_) return 0;
-  force_no_pidfd_ = EnvUnsigned("TETHERED_NO_PIDFD") != 0;
+  if (facts_.started) return 0;
   test_pause_ms_ = EnvUnsigned("TETHERED_TEST_PAUSE_BEFORE_PRCTL_MS");
   test_guardian_pause_ms_ = EnvUnsigned("TETHERED_TEST_GUARDIAN_PAUSE_BEFORE_PRCTL_MS");
   test_walk_pause_ms_ = EnvUnsigned("TETHERED_TEST_WALK_PAUSE_MS");
@@ -153,29 +142,27 @@ int Spawner::EnsureStarted() {
     return facts_.start_error = err;
   }
 
-  if (int err = CheckPidfd(); err != 0) return facts_.start_error = err;
+  const int pidfd = CheckPidfd();
+  if (pidfd < 0) return facts_.start_error = pidfd;
 
   epoll_fd_ = epoll_fd.Get();
   wake_fd_ = wake_fd.Get();
   // Test knob: start child ids near the int32/uint32 boundaries (read once, at start-up).
   const unsigned first_id = EnvUnsigned("TETHERED_TEST_FIRST_CHILD_ID");
-  reaper_ = new Reaper(epoll_fd_, first_id == 0 ? 1 : first_id);
-  guardians_ = new Guardians(epoll_fd_);
+  reaper_ = std::make_unique<Reaper>(epoll_fd_, first_id == 0 ? 1 : first_id);
+  guardians_ = std::make_unique<Guardians>(epoll_fd_);
 
   int err = fail_thread_start ? EAGAIN : StartThread(&Spawner::ThreadMain, this);
   if (err != 0) {
-    delete reaper_;
-    reaper_ = nullptr;
-    delete guardians_;
-    guardians_ = nullptr;
+    reaper_.reset();
+    guardians_.reset();
     epoll_fd_ = wake_fd_ = -1;
     return facts_.start_error = -err;  // the UniqueFds close both descriptors
   }
   (void)epoll_fd.Release();
   (void)wake_fd.Release();
+  facts_.pidfd = pidfd == 1;
   facts_.started = true;
-  facts_.pidfd = !force_no_pidfd_;
-  started_ = true;
   return 0;
 }
 
@@ -220,7 +207,7 @@ int Spawner::SpawnAsync(std::unique_ptr<SpawnRequest> request) {
 bool Spawner::Started() {
   // Runs on a JS thread. Once true, reaper_ and guardians_ are set for good.
   std::lock_guard<std::mutex> lock(mu_);
-  return started_;
+  return facts_.started;
 }
 
 int Spawner::Kill(uint32_t child_id, int sig) {
@@ -231,8 +218,8 @@ int Spawner::Kill(uint32_t child_id, int sig) {
 
 int Spawner::KillTree(uint32_t child_id, int sig, int grace_ms) {
   // Runs on a JS thread.
-  if (!Started() || !(child_id & kTreeIdBit)) return -ESRCH;
-  return guardians_->KillTree(child_id, sig, grace_ms);
+  if (!(child_id & kTreeIdBit)) return KillWithDescendants(child_id, sig);
+  return Started() ? guardians_->KillTree(child_id, sig, grace_ms) : -ESRCH;
 }
 
 int Spawner::KillWithDescendants(uint32_t child_id, int sig) {
@@ -247,7 +234,9 @@ int Spawner::KillWithDescendants(uint32_t child_id, int sig) {
   }
   pid_t pid = 0;
   UniqueFd pidfd(Started() ? reaper_->DupPidfd(child_id, &pid) : -ESRCH);
-  return SignalWithDescendants(pid, pidfd.Get(), sig, [&] { return Kill(child_id, sig); });
+  // No pidfd (none, reaped, or no fd to spare): the child alone, by the reaper's own path.
+  if (!pidfd.Valid()) return Kill(child_id, sig);
+  return SignalWithDescendants(pid, pidfd.Get(), sig);
 }
 
 TreeSupport Spawner::Tree() {
@@ -260,21 +249,15 @@ TreeSupport Spawner::Tree() {
   probe.probe = true;
   int err = SpawnSync(&probe);
   std::lock_guard<std::mutex> lock(mu_);
-  if (err != 0) {
-    TreeSupport failed;
-    failed.memfd_step = TreeSupport::kNoThread;
-    return failed;  // not cached: the thread may start later
-  }
+  // The spawner thread could not start: not cached, it may start later.
+  if (err != 0) return TreeSupport{false, TreeSupport::kNoThread, 0, {}, 0};
   return tree_;  // cached unless the probe failed for want of a resource (ProbeTree)
 }
 
 SpawnerFacts Spawner::Facts() {
   // Runs on a JS thread.
   std::lock_guard<std::mutex> lock(mu_);
-  if (!started_) {
-    int err = EnsureStarted();
-    (void)err;  // facts_.started stays false and says so
-  }
+  (void)EnsureStarted();  // on failure facts_.started stays false and says so
   return facts_;
 }
 
@@ -364,13 +347,13 @@ int Spawner::Clone(LaunchPlan* plan, pid_t* pid, UniqueFd* pidfd) {
   const int flags = CLONE_VM | CLONE_VFORK | SIGCHLD;
   int fd = -1;
   *pid = -1;
-  if (!force_no_pidfd_ && clone_pidfd_works_) {
+  if (facts_.pidfd && clone_pidfd_works_) {
     *pid = clone(LaunchChild, stack_top, flags | CLONE_PIDFD, plan, &fd);
     if (*pid < 0 && errno == EINVAL) clone_pidfd_works_ = false;  // kernel < 5.2: pidfd_open
   }
-  if (*pid < 0 && (force_no_pidfd_ || !clone_pidfd_works_)) {
+  if (*pid < 0 && (!facts_.pidfd || !clone_pidfd_works_)) {
     *pid = clone(LaunchChild, stack_top, flags, plan);
-    if (*pid >= 0 && !force_no_pidfd_ && pidfd_open_works_) {
+    if (*pid >= 0 && facts_.pidfd && pidfd_open_works_) {
       fd = PidfdOpen(*pid);
       // ENOSYS or EPERM: never again; any other failure: this child alone is polled.
       if (fd == -ENOSYS || fd == -EPERM) pidfd_open_works_ = false;
@@ -387,43 +370,35 @@ int Spawner::Clone(LaunchPlan* plan, pid_t* pid, UniqueFd* pidfd) {
   return -plan->error;
 }
 
-std::vector<const char*> PlanArgv(std::initializer_list<const char*> head,
-                                  const std::vector<std::string>& tail1,
-                                  const std::vector<std::string>& tail2) {
-  std::vector<const char*> argv(1, nullptr);
-  argv.reserve(head.size() + tail1.size() + tail2.size() + 3);
-  argv.insert(argv.end(), head);
-  for (const auto& s : tail1) argv.push_back(s.c_str());
-  for (const auto& s : tail2) argv.push_back(s.c_str());
-  argv.push_back(nullptr);
-  argv.push_back(nullptr);
-  return argv;
-}
-
-LaunchPlan MakePlan(std::vector<const char*>* argv, const char* const* envp,
-                    const char* const* candidates, size_t candidate_count,
-                    const std::vector<int>& fds, std::vector<int>* fd_scratch) {
-  fd_scratch->resize(fds.size());
-  LaunchPlan plan;
-  plan.argv = argv->data() + 1;
-  plan.envp = envp;
-  plan.candidates = candidates;
-  plan.candidate_count = static_cast<int>(candidate_count);
-  plan.fds = fds.data();
-  plan.fd_scratch = fd_scratch->data();
-  plan.fd_count = static_cast<int>(fds.size());
-  return plan;
+PlannedLaunch::PlannedLaunch(std::initializer_list<const char*> head,
+                             std::initializer_list<const std::vector<std::string>*> tails,
+                             const std::vector<std::string>& env,
+                             std::vector<std::string> candidates, const std::vector<int>& fds)
+    : candidates_(std::move(candidates)), fds_(fds), fd_scratch_(fds.size()) {
+  argv_.push_back(nullptr);
+  argv_.insert(argv_.end(), head);
+  for (const auto* tail : tails) {
+    for (const auto& s : *tail) argv_.push_back(s.c_str());
+  }
+  argv_.insert(argv_.end(), {nullptr, nullptr});
+  envp_.reserve(env.size() + 1);
+  for (const auto& s : env) envp_.push_back(s.c_str());
+  envp_.push_back(nullptr);
+  for (const auto& s : candidates_) candidate_ptrs_.push_back(s.c_str());
+  plan.argv = argv_.data() + 1;
+  plan.envp = envp_.data();
+  plan.candidates = candidate_ptrs_.data();
+  plan.candidate_count = static_cast<int>(candidate_ptrs_.size());
+  plan.fds = fds_.data();
+  plan.fd_scratch = fd_scratch_.data();
+  plan.fd_count = static_cast<int>(fds_.size());
 }
 
 void Spawner::Launch(SpawnRequest* request) {
   // Runs on the spawner thread. Prepares the plan, clones, and reports the outcome.
-  const std::vector<std::string> candidates = PathCandidates(request->file, request->env);
-  std::vector<const char*> argv = PlanArgv({}, request->args);
-  const std::vector<const char*> envp = CStrings(request->env);
-  const std::vector<const char*> candidate_ptrs = CStrings(candidates);
-  std::vector<int> fd_scratch;
-  LaunchPlan plan = MakePlan(&argv, envp.data(), candidate_ptrs.data(), candidates.size(),
-                             request->fds, &fd_scratch);
+  PlannedLaunch planned({}, {&request->args}, request->env,
+                        PathCandidates(request->file, request->env), request->fds);
+  LaunchPlan& plan = planned.plan;
   plan.cwd = request->cwd.empty() ? nullptr : request->cwd.c_str();
   plan.child = request->child;
   plan.test_pause_before_death_signal_ms = test_pause_ms_;

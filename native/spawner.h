@@ -36,9 +36,10 @@ struct SpawnRequest {
   // waits for it and reaps it itself (sync_runner.cc).
   bool hand_back = false;
   bool tree = false;  // start it under a guardian (tree mode)
-  // spawnSync in tree mode: where the guardian reports the command's exit. The guardian is not
-  // handed back (hand_back only applies when tree mode falls back to a plain launch).
-  std::shared_ptr<SyncTreeExit> sync_exit;
+  // spawnSync in tree mode: the socket the command's exit is written to once the guardian reports
+  // it. The guardian is not handed back (hand_back only applies when tree mode falls back to a
+  // plain launch).
+  UniqueFd sync_exit;
   int tree_grace_ms = 0;  // the guardian's grace period before SIGKILL
   bool probe = false;     // not a spawn: find out whether the guardian can run here
   bool awaiting = false;  // set by the spawner: completes when the guardian reports
@@ -56,19 +57,25 @@ struct SpawnRequest {
 // Runs on the spawner thread. The paths execvp would try for `file`, from the child's env PATH.
 std::vector<std::string> PathCandidates(const std::string& file,
                                         const std::vector<std::string>& env);
-// Pointers to each string's characters, then a NULL.
-std::vector<const char*> CStrings(const std::vector<std::string>& strings);
-// Runs on the spawner thread. A LaunchPlan's argv array (its argv is element 1): a scratch slot,
-// `head`, the strings of both tails, two NULLs.
-std::vector<const char*> PlanArgv(std::initializer_list<const char*> head,
-                                  const std::vector<std::string>& tail1,
-                                  const std::vector<std::string>& tail2 = {});
+// Runs on the spawner thread. A LaunchPlan and the arrays it points into, kept until the clone
+// returns: argv is a scratch slot (argv[-1]), `head`, the strings of each tail, two NULLs; envp is
+// `env`; the exec candidates are `candidates`, in order; child fd i gets fds[i].
+class PlannedLaunch {
+ public:
+  PlannedLaunch(std::initializer_list<const char*> head,
+                std::initializer_list<const std::vector<std::string>*> tails,
+                const std::vector<std::string>& env, std::vector<std::string> candidates,
+                const std::vector<int>& fds);
+  PlannedLaunch(const PlannedLaunch&) = delete;
+  PlannedLaunch& operator=(const PlannedLaunch&) = delete;
 
-// Runs on the spawner thread. A plan over arrays the caller keeps until the clone returns: `argv`
-// as PlanArgv made it, `candidate_count` candidates, and `fds` (fd_scratch is sized to match).
-LaunchPlan MakePlan(std::vector<const char*>* argv, const char* const* envp,
-                    const char* const* candidates, size_t candidate_count,
-                    const std::vector<int>& fds, std::vector<int>* fd_scratch);
+  LaunchPlan plan;
+
+ private:
+  std::vector<std::string> candidates_;
+  std::vector<const char*> argv_, envp_, candidate_ptrs_;
+  std::vector<int> fds_, fd_scratch_;
+};
 
 // What this process can do, found out once the spawner has started.
 struct SpawnerFacts {
@@ -101,7 +108,8 @@ class Spawner {
   [[nodiscard]] int SpawnAsync(std::unique_ptr<SpawnRequest> request);
   // Runs on a JS thread. 0 or -errno.
   [[nodiscard]] int Kill(uint32_t child_id, int sig);
-  // Runs on a JS thread. Asks the guardian of tree child `id` to signal the whole tree.
+  // Runs on a JS thread. Asks the guardian of tree child `id` to signal the whole tree (SIGKILL
+  // after grace_ms unless grace_ms < 0); any other child: KillWithDescendants.
   [[nodiscard]] int KillTree(uint32_t child_id, int sig, int grace_ms);
   // Runs on a JS thread. kill() with killDescendants: `sig` to the child and every live descendant
   // at once, each process once; returns what Kill() would (about the child alone).
@@ -126,24 +134,22 @@ class Spawner {
   [[nodiscard]] int EnsureStack();
   // tree_launch.cc
   void LaunchTree(SpawnRequest* request);
-  bool TreeUsable();
   void ProbeTree(SpawnRequest* request);
   [[nodiscard]] int RunProbe(int exec_fd, const std::string& path);
 
-  std::mutex mu_;  // guards queue_, started_, facts_ (reaper_ and guardians_ until started_)
+  std::mutex mu_;  // guards queue_, and facts_, reaper_, guardians_ until facts_.started
   std::deque<SpawnRequest*> queue_;
-  bool started_ = false;
-  SpawnerFacts facts_;
+  SpawnerFacts facts_;  // fixed once started: the spawner thread reads it without the lock
   int epoll_fd_ = -1;
   int wake_fd_ = -1;
-  Reaper* reaper_ = nullptr;
-  Guardians* guardians_ = nullptr;
+  std::unique_ptr<Reaper> reaper_;
+  std::unique_ptr<Guardians> guardians_;
   unsigned test_walk_pause_ms_ = 0;
   unsigned test_guardian_pause_ms_ = 0;
   bool test_scan_proc_ = false;
-  bool tree_probed_ = false;  // guarded by mu_ with tree_
+  // Written on the spawner thread (ProbeTree), under mu_ for the JS threads that read them.
+  bool tree_probed_ = false;
   TreeSupport tree_;
-  bool force_no_pidfd_ = false;
   unsigned test_pause_ms_ = 0;
 
   // Spawner-thread-only state.
@@ -151,9 +157,8 @@ class Spawner {
   size_t stack_size_ = 0;
   bool clone_pidfd_works_ = true;
   bool pidfd_open_works_ = true;
-  UniqueFd guardian_memfd_;  // the embedded guardian, sealed (tree_launch.cc)
-  bool guardian_use_memfd_ = false;
-  std::string guardian_path_;
+  UniqueFd guardian_memfd_;    // the embedded guardian, sealed, once it ran here (tree_launch.cc)
+  std::string guardian_path_;  // else the file that ran here
 };
 
 }  // namespace tethered

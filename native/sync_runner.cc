@@ -4,7 +4,6 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
-#include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -14,7 +13,6 @@
 #include <vector>
 
 #include "addon.h"
-#include "guardians.h"
 #include "js_values.h"
 #include "spawner.h"
 #include "syscalls.h"
@@ -78,17 +76,17 @@ class Runner {
     if (int err = MakePipes(); err != 0) return SetError(err);
     request_->hand_back = true;  // a plain child (tree mode's fallback included) comes back to us
     if (request_->tree) {
-      auto exit = std::make_shared<SyncTreeExit>();
-      exit->event.Reset(eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));
-      if (!exit->event.Valid()) return SetError(-errno);
-      request_->sync_exit = exit;
+      int ends[2];
+      if (int err = StreamSocketPair(ends, 0); err != 0) return SetError(err);
+      tree_exit_.Reset(ends[0]);
+      request_->sync_exit.Reset(ends[1]);
     }
     if (int err = Spawner::Get().SpawnSync(request_); err != 0) return SetError(err);
     pid_ = request_->pid;  // in tree mode the command's, as the guardian reported it
     pidfd_.Reset(request_->pidfd);
     request_->pidfd = -1;
-    tree_id_ = request_->child_id;  // nonzero only for a child under a guardian
-    if (tree_id_ != 0) tree_exit_ = request_->sync_exit;
+    tree_id_ = request_->child_id;          // nonzero only for a child under a guardian
+    if (tree_id_ == 0) tree_exit_.Reset();  // not under a guardian after all
     for (Pipe& pipe : pipes_) {
       if (pipe.writing) Write(&pipe);
     }
@@ -217,30 +215,25 @@ class Runner {
     timer_active_ = false;
   }
 
-  // Runs on a JS thread. Takes a tree command's exit if its guardian has reported it (blocking:
-  // waits until it has). The guardian is the spawner's child: the spawner thread reaps it.
+  // Runs on a JS thread. Takes a tree command's exit once the spawner thread has written it (as its
+  // guardian reported it; blocking: waits until it has). The guardian is the spawner's child: the
+  // spawner thread reaps it.
   void TakeTreeExit(bool block) {
-    for (;;) {
-      uint64_t count;
-      if (read(tree_exit_->event.Get(), &count, sizeof(count)) < 0 && errno == EINTR) continue;
-      {
-        std::lock_guard<std::mutex> lock(tree_exit_->mu);
-        if (tree_exit_->exited) {
-          exited_ = true;
-          exit_status_ = tree_exit_->exit_code;  // 0 after a signal, as ExitOf makes it
-          term_signal_ = tree_exit_->term_signal;
-          return;
-        }
-      }
-      if (!block) return;
-      struct pollfd fd = {tree_exit_->event.Get(), POLLIN, 0};
-      (void)poll(&fd, 1, kMaxPollMs);  // a failed poll only makes this a bounded retry
-    }
+    int32_t status[2];
+    ssize_t n;
+    do {
+      n = recv(tree_exit_.Get(), status, sizeof(status), block ? MSG_WAITALL : MSG_DONTWAIT);
+    } while (n < 0 && errno == EINTR);
+    if (n < 0 && !block && (errno == EAGAIN || errno == EWOULDBLOCK)) return;  // not yet
+    exited_ = true;
+    const bool reported = n == static_cast<ssize_t>(sizeof(status));
+    exit_status_ = reported ? status[0] : 0;        // 0 after a signal, as ExitOf makes it
+    term_signal_ = reported ? status[1] : SIGKILL;  // unreported: gone with its guardian
   }
 
   // Runs on a JS thread. Reaps our child if it has exited (blocking: waits until it has).
   void Reap(bool block) {
-    if (tree_exit_ != nullptr) return TakeTreeExit(block);
+    if (tree_exit_.Valid()) return TakeTreeExit(block);
     siginfo_t info;
     if (WaitExit(pid_, &info, block) == 0 && info.si_pid == 0) return;  // still running
     exited_ = true;
@@ -249,8 +242,8 @@ class Runner {
   }
 
   // Runs on a JS thread. One poll() over the pipes and the child's exit (its pidfd, or a tree
-  // command's eventfd) until the child has exited and every pipe is done; without either the exit
-  // is polled with waitid(WNOHANG) on a backoff.
+  // command's exit socket) until the child has exited and every pipe is done; without either the
+  // exit is polled with waitid(WNOHANG) on a backoff.
   void Loop() {
     int backoff_ms = 1;
     std::vector<struct pollfd> fds;
@@ -263,7 +256,7 @@ class Runner {
         Kill();
         continue;
       }
-      const int exit_fd = tree_exit_ != nullptr ? tree_exit_->event.Get() : pidfd_.Get();
+      const int exit_fd = tree_exit_.Valid() ? tree_exit_.Get() : pidfd_.Get();
       const bool watch_exit = !exited_ && exit_fd >= 0;
       if (watch_exit) fds.push_back({exit_fd, POLLIN, 0});
       const bool poll_exit = !exited_ && exit_fd < 0;
@@ -334,8 +327,8 @@ class Runner {
   bool kill_descendants_ = false;  // the timeout/maxBuffer kill reaches every live descendant too
   pid_t pid_ = 0;
   UniqueFd pidfd_;
-  uint32_t tree_id_ = 0;                     // tree mode: the guardian's child id
-  std::shared_ptr<SyncTreeExit> tree_exit_;  // tree mode: where the command's exit arrives
+  uint32_t tree_id_ = 0;  // tree mode: the guardian's child id
+  UniqueFd tree_exit_;    // tree mode: where the command's exit arrives
   bool ran_ = false;
   bool exited_ = false;
   bool killed_ = false;

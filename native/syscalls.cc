@@ -12,7 +12,7 @@
 
 namespace tethered {
 
-int SignalWithDescendants(pid_t pid, int pidfd, int sig, const std::function<int()>& signal_child) {
+int SignalWithDescendants(pid_t pid, int pidfd, int sig) {
   constexpr int kMaxDescendants = 4096;  // descendants signalled per call
   tree_walk::Walk walk = {};
   walk.self = getpid();
@@ -26,7 +26,7 @@ int SignalWithDescendants(pid_t pid, int pidfd, int sig, const std::function<int
       tree_walk::CollectChildrenOf(&walk, found.get(), kMaxDescendants, &count, pid, pidfd, 0);
     }
   }
-  const int err = signal_child ? signal_child() : SignalProcess(pidfd, pid, sig);
+  const int err = SignalProcess(pidfd, pid, sig);
   if (count > 0) tree_walk::SignalFound(&walk, found.get(), count);
   return err;
 }

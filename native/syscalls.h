@@ -6,20 +6,18 @@
 #include <sys/types.h>
 
 #include <cstdint>
-#include <functional>
 
 #include "guardian/raw_syscall.h"
 
 namespace tethered {
 
 // Runs on a JS thread. Collects the verified descendants of the child `pid` (held by `pidfd`, or
-// none found when pidfd < 0) with tree_walk.h's walk, then calls signal_child() (which signals the
-// child itself and returns 0 or -errno; by default SignalProcess(pidfd, pid, sig)), then signals
-// the descendants, each through its pidfd. Collecting first means a descendant orphaned by the
-// child's death is still one proven to be in the tree; a child already exited (its pidfd
-// readable) proves nothing, so nothing but signal_child() is done. Returns what it returned.
-[[nodiscard]] int SignalWithDescendants(pid_t pid, int pidfd, int sig,
-                                        const std::function<int()>& signal_child = nullptr);
+// none found when pidfd < 0) with tree_walk.h's walk, then signals the child
+// (SignalProcess(pidfd, pid, sig)), then the descendants, each through its pidfd. Collecting first
+// means a descendant orphaned by the child's death is still one proven to be in the tree; a child
+// already exited (its pidfd readable) proves nothing, so only it is signalled. Returns what
+// signalling the child returned.
+[[nodiscard]] int SignalWithDescendants(pid_t pid, int pidfd, int sig);
 
 // Runs on any thread. epoll_ctl(op) of `fd` for `events`, tagged with `tag`.
 [[nodiscard]] int EpollControl(int epoll_fd, int op, int fd, uint32_t events, uint64_t tag);

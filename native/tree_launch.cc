@@ -43,10 +43,9 @@ std::string GuardianOptions(int control_fd, int tree_signal, int grace_ms, int f
   return buf;
 }
 
-// Runs on the spawner thread. The embedded guardian copied into a sealed memfd, made once into
-// `memfd`: 0 or -errno.
+// Runs on the spawner thread. The embedded guardian copied into a sealed memfd, made into `memfd`:
+// 0 or -errno.
 int MakeGuardianMemfd(UniqueFd* memfd) {
-  if (memfd->Valid()) return 0;
   // MFD_EXEC: kernels >= 6.3 may make memfds non-executable by default (vm.memfd_noexec); older
   // kernels reject the unknown flag with EINVAL, and their memfds are executable anyway.
   long fd =
@@ -90,16 +89,11 @@ std::string GuardianFilePath() {
 
 }  // namespace
 
-bool Spawner::TreeUsable() {
-  // Runs on the spawner thread. The probe ran and found that the guardian runs here.
-  std::lock_guard<std::mutex> lock(mu_);
-  return tree_probed_ && tree_.ok;
-}
-
 void Spawner::LaunchTree(SpawnRequest* request) {
   // Runs on the spawner thread. Clones the guardian through the ordinary child path (launch.cc);
   // the request completes when the guardian reports the command's pid or exec error.
-  if (!TreeUsable()) return Launch(request);  // JS falls back before asking; this is for strays
+  // Without a probe that ran the guardian here, a plain launch (JS falls back before asking).
+  if (!(tree_probed_ && tree_.ok)) return Launch(request);
   int pair[2];
   if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) != 0) {
     request->result = -errno;
@@ -118,7 +112,7 @@ void Spawner::LaunchTree(SpawnRequest* request) {
   const std::vector<std::string> candidates = PathCandidates(request->file, request->env);
   const ChildSettings& child = request->child;
   const int flags = (child.detached ? kFlagDetached : 0) | (child.set_uid ? kFlagSetUid : 0) |
-                    (child.set_gid ? kFlagSetGid : 0) | (force_no_pidfd_ ? kFlagNoPidfd : 0) |
+                    (child.set_gid ? kFlagSetGid : 0) | (facts_.pidfd ? 0 : kFlagNoPidfd) |
                     (test_scan_proc_ ? kFlagScanProc : 0);
   const std::string options = GuardianOptions(
       control_slot, child.death_signal, request->tree_grace_ms, flags, child.uid, child.gid,
@@ -126,13 +120,10 @@ void Spawner::LaunchTree(SpawnRequest* request) {
 
   // The command's argv and environment travel as the guardian's own: no copy, and E2BIG still
   // comes from the kernel.
-  std::vector<const char*> argv =
-      PlanArgv({kGuardianArgv0, options.c_str()}, candidates, request->args);
-  const std::vector<const char*> envp = CStrings(request->env);
-  const char* file_candidate = guardian_path_.c_str();
-  std::vector<int> fd_scratch;
-  LaunchPlan plan = MakePlan(&argv, envp.data(), &file_candidate, 1, fds, &fd_scratch);
-  plan.exec_fd = guardian_use_memfd_ ? guardian_memfd_.Get() : -1;
+  PlannedLaunch planned({kGuardianArgv0, options.c_str()}, {&candidates, &request->args},
+                        request->env, {guardian_path_}, fds);
+  LaunchPlan& plan = planned.plan;
+  plan.exec_fd = guardian_memfd_.Get();
   plan.cwd = request->cwd.empty() ? nullptr : request->cwd.c_str();
   // setsid and the ids are the command's (the guardian keeps Node's credentials, so it can
   // always signal the tree); the guardian's own death signal is one it reads, not dies of.
@@ -153,16 +144,11 @@ int Spawner::RunProbe(int exec_fd, const std::string& path) {
   // it runs but the kernel has no PR_SET_CHILD_SUBREAPER, or -errno (-ENOEXEC: it did not run).
   const std::string options =
       GuardianOptions(3, kGuardianDeathSignal, 0, kFlagProbe, 0, 0, 0, getpid(), 0, 0);
-  std::vector<const char*> argv = PlanArgv({kGuardianArgv0, options.c_str()}, {});
-  const char* envp[] = {nullptr};
-  const char* candidate = path.c_str();
-  const std::vector<int> fds = {-1, -1, -1};
-  std::vector<int> fd_scratch;
-  LaunchPlan plan = MakePlan(&argv, envp, &candidate, 1, fds, &fd_scratch);
-  plan.exec_fd = exec_fd;
+  PlannedLaunch planned({kGuardianArgv0, options.c_str()}, {}, {}, {path}, {-1, -1, -1});
+  planned.plan.exec_fd = exec_fd;
   pid_t pid = 0;
   UniqueFd pidfd;
-  if (int err = Clone(&plan, &pid, &pidfd); err != 0) return err;
+  if (int err = Clone(&planned.plan, &pid, &pidfd); err != 0) return err;
   siginfo_t info = {};
   if (int err = WaitExit(pid, &info, true); err != 0) return err;
   if (info.si_code != CLD_EXITED) return -ENOEXEC;
@@ -172,10 +158,7 @@ int Spawner::RunProbe(int exec_fd, const std::string& path) {
 void Spawner::ProbeTree(SpawnRequest* request) {
   // Runs on the spawner thread. Finds out how (and whether) the guardian runs here, once.
   request->result = 0;
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (tree_probed_) return;
-  }
+  if (tree_probed_) return;
   TreeSupport tree;
   if (getenv("TETHERED_TEST_NO_MEMFD") != nullptr) {
     tree.memfd_step = TreeSupport::kMemfdDisabled;
@@ -185,8 +168,9 @@ void Spawner::ProbeTree(SpawnRequest* request) {
   } else if (err = RunProbe(guardian_memfd_.Get(), std::string()); err != 0) {
     tree.memfd_step = TreeSupport::kMemfdExec;
     tree.memfd_error = err;
+    guardian_memfd_.Reset();
   } else {
-    tree.ok = guardian_use_memfd_ = true;
+    tree.ok = true;
   }
   const bool no_subreaper =
       tree.memfd_step == TreeSupport::kMemfdExec && tree.memfd_error == -ENOSYS;

@@ -199,13 +199,6 @@ void KillConverging(int sig) {
   }
 }
 
-// Runs in the guardian. The next pause between walks: back to the first after a walk that found
-// something, else doubled up to `cap`.
-long NextPause(long pause, int found, long cap) {
-  if (found != 0) return kFirstPauseMs;
-  return pause * 2 > cap ? cap : pause * 2;
-}
-
 // Runs in the guardian. Escalates: SIGKILL to every process of the tree once, then reaps until
 // none is left. Once two walks in a row find nothing new, what is left is dying or refused the
 // signal (EPERM: another user's process, such as a set-uid program): the guardian then walks again
@@ -237,7 +230,8 @@ void KillEverything() {
       const int found = SignalNew(tree_signal);
       long left = deadline - NowMs();
       if (left <= 0) break;
-      pause = NextPause(pause, found, kGracePauseMs);
+      // Back to the first pause after a walk that found something, else doubled up to the cap.
+      pause = found != 0 ? kFirstPauseMs : pause * 2 > kGracePauseMs ? kGracePauseMs : pause * 2;
       WaitEvents(left < pause ? left : pause, false);
     }
   }

@@ -52,14 +52,12 @@ struct Seen {
     ++generation;
     count = 0;
   }
-  // Runs on any thread. True if (pid, start) was added; false if it was already there.
-  bool Add(pid_t pid, unsigned long long start) {
+  // Runs on any thread. Adds (pid, start) unless it is there already or the set is full.
+  void Add(pid_t pid, unsigned long long start) {
     SeenSlot* slot = Find(pid, start);
-    if (slot->generation == generation) return false;
-    if (count >= capacity / 4 * 3) return true;  // full: treat as new
+    if (slot->generation == generation || count >= capacity / 4 * 3) return;
     *slot = SeenSlot{generation, pid, start};
     ++count;
-    return true;
   }
   // Runs on any thread. True if (pid, start) is in the set.
   bool Has(pid_t pid, unsigned long long start) {
